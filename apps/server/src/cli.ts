@@ -1,0 +1,50 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+import { runDemo } from './commands/demo.js';
+import { runTune } from './commands/tune.js';
+
+const program = new Command()
+  .name('needle')
+  .description('Needle: an embedded vector database with observability built in')
+  .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('Build an in-memory collection of generated vectors, search it and explain a query')
+  .option('--vectors <n>', 'how many vectors to generate', positiveInt, 20_000)
+  .option('--dimensions <n>', 'dimensions per vector', positiveInt, 128)
+  .action(async (options: { vectors: number; dimensions: number }) => {
+    await runDemo(options);
+  });
+
+program
+  .command('tune')
+  .description('Plan capacity: index type, HNSW parameters and memory for an expected dataset')
+  .requiredOption('--vectors <n>', 'expected number of vectors', positiveInt)
+  .requiredOption('--dimensions <n>', 'dimensions per vector', positiveInt)
+  .option('--memory <bytes>', 'memory budget, e.g. 8GiB or 512MB', parseBytes)
+  .option('--profile <name>', 'high-recall | balanced | low-latency', 'balanced')
+  .option('--quantization <kind>', 'f32 | f16 | i8', 'f32')
+  .option('--json', 'print JSON instead of a table')
+  .action((options: Parameters<typeof runTune>[0]) => {
+    runTune(options);
+  });
+
+function positiveInt(value: string): number {
+  const n = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function parseBytes(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a size such as 8GiB, 512MB or 1073741824');
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30, tb: 1e12, tib: 2 ** 40 };
+  return Math.round(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]!);
+}
+
+await program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as { code?: string; message?: string; help?: string };
+  console.error(`needle: ${e.message ?? String(err)}${e.help ? `\n  ${e.help}` : ''}`);
+  process.exitCode = 1;
+});

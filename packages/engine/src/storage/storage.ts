@@ -1,0 +1,60 @@
+import type { ResolvedCollectionConfig } from '../config.js';
+
+/**
+ * The store of record behind a database. The engine keeps its working set (ids, metadata,
+ * the ANN index) in memory and derives it from a storage at open; every mutation goes to the
+ * storage first and becomes visible only once `commit` has resolved, so nothing is
+ * acknowledged that the storage does not hold.
+ *
+ * Implementations: `MemoryStorage` (`:memory:` databases) and, for `.needle` files, the
+ * SQLite store (WAL, group commit, change log). Both pass one conformance suite.
+ */
+export interface Storage {
+  /** `memory` or `sqlite`, for stats and explain. */
+  readonly kind: string;
+  /** Every collection, in creation order. */
+  listCollections(): StoredCollection[];
+  /** Records a new collection; throws if the name is taken. */
+  createCollection(collection: StoredCollection): Promise<void>;
+  /** Persists a changed collection config (e.g. a calibrated `efSearch`). */
+  updateCollectionConfig(name: string, config: ResolvedCollectionConfig): Promise<void>;
+  /** Removes a collection and all its records. */
+  dropCollection(name: string): Promise<void>;
+  /**
+   * Applies mutations to one collection atomically and durably, in order. Concurrent calls
+   * may share one transaction (group commit); each resolves after its own commit, in the
+   * order they were called, with the change-log sequence number of its last mutation.
+   */
+  commit(collection: string, mutations: readonly Mutation[]): Promise<number>;
+  /** Calls `visit` for every stored record of a collection, in key order. */
+  scan(collection: string, visit: (record: StoredRecord) => void): void;
+  /** Copies the original (un-normalised) vector of `key` into `out`; false if absent. */
+  readVector(collection: string, key: number, out: Float32Array): boolean;
+  /** Flushes and releases everything. */
+  close(): Promise<void>;
+}
+
+/** A collection as the storage records it. */
+export interface StoredCollection {
+  name: string;
+  config: ResolvedCollectionConfig;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** One vector as stored: its key, id, original vector, metadata JSON and expiry. */
+export interface StoredRecord {
+  key: number;
+  id: string;
+  vector: Float32Array;
+  /** Metadata as JSON text, or null for none. */
+  metadata: string | null;
+  /** Expiry in ms since the epoch, or null for never. */
+  expiresAt: number | null;
+}
+
+/** A change to one collection. `put` replaces any record with the same key. */
+export type Mutation =
+  | ({ op: 'put' } & StoredRecord)
+  | { op: 'delete'; key: number; id: string }
+  | { op: 'metadata'; key: number; id: string; metadata: string | null };

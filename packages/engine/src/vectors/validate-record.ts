@@ -1,0 +1,132 @@
+import type { Limits } from '../config.js';
+import { EngineError } from '../errors.js';
+import { formatValue } from '../format-value.js';
+
+/** JSON metadata attached to a vector: a plain object (or `null` for none). */
+export type Metadata = Record<string, unknown>;
+
+/** A vector as callers may pass it. */
+export type VectorInput = ArrayLike<number> | Float32Array | Float64Array;
+
+const encoder = new TextEncoder();
+// eslint-disable-next-line no-control-regex -- control characters are exactly what ids must not hold
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** Checks a vector id: a string of 1..maxIdBytes UTF-8 bytes without control characters. */
+export function validateId(id: unknown, limits: Limits): string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new EngineError('INVALID_VECTOR_ID', `vector id must be a non-empty string, got ${formatValue(id)}`, {
+      help: 'Give every vector a string id such as "doc-42".',
+      details: { id },
+    });
+  }
+  // Cheap upper bound first: a UTF-16 code unit is at most 3 UTF-8 bytes.
+  if (id.length * 3 > limits.maxIdBytes && encoder.encode(id).length > limits.maxIdBytes) {
+    throw new EngineError('INVALID_VECTOR_ID', `vector id is longer than ${limits.maxIdBytes} bytes`, {
+      help: `Use ids of at most ${limits.maxIdBytes} UTF-8 bytes (hash long natural keys).`,
+      details: { length: id.length, limit: limits.maxIdBytes },
+    });
+  }
+  if (CONTROL_CHARS.test(id)) {
+    throw new EngineError('INVALID_VECTOR_ID', 'vector id contains control characters', {
+      help: 'Remove control characters (newlines, tabs, NUL...) from the id.',
+      details: { id: JSON.stringify(id) },
+    });
+  }
+  return id;
+}
+
+/**
+ * Copies a vector into a fresh Float32Array, checking its length and that every component is
+ * finite. `label` names the vector in errors (e.g. the id or the batch position).
+ */
+export function toVector(input: unknown, dimensions: number, label: string): Float32Array {
+  if (!isVectorLike(input)) {
+    throw new EngineError('INVALID_VECTOR', `${label}: vector must be an array of numbers, got ${formatValue(input)}`, {
+      help: 'Pass the vector as an array of numbers or a Float32Array.',
+    });
+  }
+  if (input.length === 0) {
+    throw new EngineError('INVALID_VECTOR', `${label}: vector is empty`, {
+      help: `Pass ${dimensions} numbers.`,
+    });
+  }
+  if (input.length !== dimensions) {
+    throw new EngineError('DIMENSION_MISMATCH', `${label}: vector has ${input.length} dimensions, the collection has ${dimensions}`, {
+      help: `Every vector of this collection must have exactly ${dimensions} numbers.`,
+      details: { expected: dimensions, actual: input.length },
+    });
+  }
+  const out = new Float32Array(dimensions);
+  for (let i = 0; i < dimensions; i++) {
+    const value = input[i];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new EngineError('INVALID_VECTOR', `${label}: component ${i} is ${formatValue(value)}, not a finite number`, {
+        help: 'Replace NaN and ±Infinity (often from a division by zero in normalisation) with finite numbers.',
+        details: { index: i },
+      });
+    }
+    out[i] = value;
+    // A finite float64 can still overflow float32.
+    if (!Number.isFinite(out[i])) {
+      throw new EngineError('INVALID_VECTOR', `${label}: component ${i} (${value}) overflows float32`, {
+        help: 'Scale the vector so every component is within ±3.4e38.',
+        details: { index: i },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks metadata (a plain JSON object, or null/undefined for none) against the size and
+ * depth limits; returns its JSON text (or null), which is what gets stored.
+ */
+export function serializeMetadata(metadata: unknown, limits: Limits, label: string): string | null {
+  if (metadata === undefined || metadata === null) return null;
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new EngineError('INVALID_INPUT', `${label}: metadata must be a JSON object, got ${formatValue(metadata)}`, {
+      help: 'Pass metadata as an object, e.g. { "title": "...", "year": 2024 }.',
+    });
+  }
+  const depth = depthOf(metadata, 0, limits.maxMetadataDepth);
+  if (depth > limits.maxMetadataDepth) {
+    throw new EngineError('METADATA_TOO_DEEP', `${label}: metadata is nested deeper than ${limits.maxMetadataDepth} levels`, {
+      help: `Flatten the metadata to at most ${limits.maxMetadataDepth} levels of nesting.`,
+      details: { limit: limits.maxMetadataDepth },
+    });
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(metadata);
+  } catch (cause) {
+    throw new EngineError('INVALID_INPUT', `${label}: metadata is not serializable as JSON`, {
+      help: 'Metadata must be plain JSON: no cycles, no BigInt.',
+      cause,
+    });
+  }
+  const bytes = text.length * 3 > limits.maxMetadataBytes ? encoder.encode(text).length : text.length;
+  if (bytes > limits.maxMetadataBytes) {
+    throw new EngineError('METADATA_TOO_LARGE', `${label}: metadata is ${bytes} bytes, the limit is ${limits.maxMetadataBytes}`, {
+      help: 'Store large documents elsewhere and keep a reference in the metadata.',
+      details: { bytes, limit: limits.maxMetadataBytes },
+    });
+  }
+  return text;
+}
+
+function depthOf(value: unknown, depth: number, limit: number): number {
+  if (typeof value !== 'object' || value === null) return depth;
+  if (depth > limit) return depth;
+  let max = depth + 1;
+  for (const child of Object.values(value)) {
+    max = Math.max(max, depthOf(child, depth + 1, limit));
+    if (max > limit) break;
+  }
+  return max;
+}
+
+function isVectorLike(input: unknown): input is ArrayLike<unknown> {
+  return Array.isArray(input) || input instanceof Float32Array || input instanceof Float64Array;
+}
+

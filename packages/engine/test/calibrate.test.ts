@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { Database } from '../src/index.js';
+import type { Collection } from '../src/index.js';
+import { bruteForce, clustered, recall } from './helpers/datasets.js';
+
+describe('calibrate', () => {
+  let db: Database;
+  let col: Collection;
+  const items = clustered(8000, 48, 31, 64).map((vector, i) => ({ id: `v${i}`, vector }));
+  beforeAll(async () => {
+    db = await Database.open(':memory:');
+    // A deliberately weak graph, so the textbook ef is not enough.
+    col = await db.createCollection('cal', { dimensions: 48, distance: 'euclidean', index: { m: 4, efConstruction: 16, efSearch: 4 } });
+    await col.insertMany(items);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('finds the smallest efSearch reaching the target recall and sets it', async () => {
+    const report = await col.calibrate({ targetRecall: 0.95, sampleSize: 100 });
+    expect(report.reached).toBe(true);
+    expect(report.previousEfSearch).toBe(4);
+    expect(report.achievedRecall).toBeGreaterThanOrEqual(0.95);
+    expect(col.config.index.efSearch).toBe(report.efSearch);
+    const last = report.curve[report.curve.length - 1]!;
+    expect(last.efSearch).toBe(report.efSearch);
+    for (const point of report.curve.slice(0, -1)) expect(point.recall).toBeLessThan(0.95);
+    for (const point of report.curve) {
+      expect(point.recall).toBeGreaterThanOrEqual(0);
+      expect(point.meanLatencyUs).toBeGreaterThan(0);
+    }
+    expect(report.curve.length).toBeGreaterThan(1);
+
+    // Held-out queries at the calibrated default reach about the target too.
+    const queries = clustered(40, 48, 31, 64, 32);
+    let total = 0;
+    for (const q of queries) {
+      const { hits } = await col.search(q, 10);
+      total += recall(hits.map((h) => h.id), bruteForce('euclidean', items, q, 10).map((t) => t.id));
+    }
+    expect(total / queries.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('says when the target cannot be reached within maxEfSearch', async () => {
+    const report = await col.calibrate({ targetRecall: 1, maxEfSearch: 8, sampleSize: 50 });
+    expect(report.reached).toBe(false);
+    expect(report.efSearch).toBe(8);
+    expect(report.achievedRecall).toBeLessThan(1);
+  });
+
+  it('refuses invalid options and a concurrent calibration', async () => {
+    await expect(col.calibrate({ targetRecall: 1.5 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const first = col.calibrate({ sampleSize: 20 });
+    await expect(col.calibrate({ sampleSize: 20 })).rejects.toMatchObject({ code: 'OPERATION_IN_PROGRESS' });
+    await first;
+  });
+});

@@ -1,0 +1,3 @@
+import { defineNeedleEslintConfig } from './index.js';
+
+export default defineNeedleEslintConfig({ tsconfigRootDir: import.meta.dirname });
