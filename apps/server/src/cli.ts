@@ -1,7 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 
 import { runDemo } from './commands/demo.js';
 import { runTune } from './commands/tune.js';
+import { parseBytes, positiveInt } from './parse-options.js';
 
 const program = new Command()
   .name('needle')
@@ -29,19 +30,6 @@ program
   .action((options: Parameters<typeof runTune>[0]) => {
     runTune(options);
   });
-
-function positiveInt(value: string): number {
-  const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function parseBytes(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib|tb|tib)?$/i.exec(value.trim());
-  if (!match) throw new InvalidArgumentError('expected a size such as 8GiB, 512MB or 1073741824');
-  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30, tb: 1e12, tib: 2 ** 40 };
-  return Math.round(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]!);
-}
 
 await program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string; help?: string };

@@ -62,10 +62,10 @@ export class Database {
     const db = new Database(path, resolved, new MemoryStorage());
     for (const stored of db.#storage.listCollections()) {
       const collection = db.#instantiate(stored.name, stored.config);
-      collection.load();
+      await collection.load();
     }
     db.#startSweeper();
-    return Promise.resolve(db);
+    return db;
   }
 
   /** Creates a collection; its name must match `^[A-Za-z0-9_-]{1,256}$`. */
@@ -131,7 +131,7 @@ export class Database {
   }
 
   #instantiate(name: string, config: ResolvedCollectionConfig): Collection {
-    const collection = new Collection(name, config, this.config, this.#storage, this.#newIndex(config));
+    const collection = new Collection(name, config, this.config, this.#storage, (c) => this.#newIndex(c));
     this.#collections.set(name, collection);
     return collection;
   }

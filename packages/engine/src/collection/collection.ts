@@ -9,14 +9,19 @@ import { runSearch } from '../search/run-search.js';
 import type { SearchCursor, SearchHit, SearchRequest, SearchResult } from '../search/run-search.js';
 import { SearchBatcher } from '../search/search-batcher.js';
 import type { SearchContext } from '../search/search-context.js';
-import type { Mutation, Storage } from '../storage/storage.js';
+import { rebuildIndex } from '../maintenance/rebuild-index.js';
+import type { ProgressListener } from '../maintenance/rebuild-index.js';
+import type { Storage } from '../storage/storage.js';
 import { calibrate } from '../tuning/calibrate.js';
 import type { CalibrationOptions, CalibrationReport } from '../tuning/calibrate.js';
 import { prepareForIndex } from '../vectors/metric.js';
 import { serializeMetadata, toVector } from '../vectors/validate-record.js';
 import type { Metadata, VectorInput } from '../vectors/validate-record.js';
+import type { CollectionCore } from './collection-core.js';
+import { readIndexedVector } from './collection-core.js';
 import { CollectionState } from './collection-state.js';
-import { mergePatch, putMutations, validateRecords } from './stage-writes.js';
+import { CollectionWriter, addToIndex, closedError, parseMetadata } from './collection-writer.js';
+import { mergePatch, validateRecords } from './stage-writes.js';
 import type { ValidRecord, VectorRecordInput } from './stage-writes.js';
 import {
   validateBatch,
@@ -78,6 +83,19 @@ export interface CollectionStats {
   searchBatches: { calls: number; queries: number };
 }
 
+/** What `compact` did (or, for a dry run, would do). */
+export interface CompactionReport {
+  collection: string;
+  dryRun: boolean;
+  /** Deleted vectors whose index slots were (or would be) freed. */
+  removed: number;
+  /** Index memory freed (for a dry run: the estimate). */
+  reclaimedBytes: number;
+  durationMs: number;
+  /** Live vectors in the rebuilt index. */
+  vectors: number;
+}
+
 /**
  * A named set of vectors of one dimensionality with JSON metadata, an HNSW index and a
  * filter-aware planner. Get one from `Database.createCollection` or `Database.collection`.
@@ -91,55 +109,67 @@ export interface CollectionStats {
  */
 export class Collection {
   readonly name: string;
-  #config: ResolvedCollectionConfig;
-  readonly #db: ResolvedDatabaseConfig;
-  readonly #storage: Storage;
-  readonly #state = new CollectionState();
-  readonly #index: VectorIndex;
+  readonly #core: CollectionCore;
+  readonly #writer: CollectionWriter;
   readonly #batcher: SearchBatcher;
-  /** Staged view of ids with writes in flight: the key each will have (undefined: none). */
-  readonly #pending = new Map<string, { key: number | undefined; refs: number }>();
-  #closed = false;
+  readonly #newIndex: (config: ResolvedCollectionConfig) => VectorIndex;
   #busy: string | null = null;
+  #lastCompaction: CompactionReport | null = null;
 
   /** @internal Use `Database.createCollection` / `Database.collection`. */
-  constructor(name: string, config: ResolvedCollectionConfig, db: ResolvedDatabaseConfig, storage: Storage, index: VectorIndex) {
+  constructor(
+    name: string,
+    config: ResolvedCollectionConfig,
+    db: ResolvedDatabaseConfig,
+    storage: Storage,
+    newIndex: (config: ResolvedCollectionConfig) => VectorIndex,
+  ) {
     this.name = name;
-    this.#config = config;
-    this.#db = db;
-    this.#storage = storage;
-    this.#index = index;
-    this.#batcher = new SearchBatcher(() => this.#index, { threads: db.searchThreads, window: db.searchBatchWindow });
+    this.#newIndex = newIndex;
+    const index = newIndex(config);
+    this.#core = { name, config, db, storage, state: new CollectionState(), index, closed: false, compactionLog: null };
+    this.#writer = new CollectionWriter(this.#core);
+    this.#batcher = new SearchBatcher(() => this.#core.index, { threads: db.searchThreads, window: db.searchBatchWindow });
   }
 
   /** The collection's resolved settings. */
   get config(): ResolvedCollectionConfig {
-    return structuredClone(this.#config);
+    return structuredClone(this.#core.config);
   }
 
   /** Number of live vectors. */
   get size(): number {
-    return this.#state.live;
+    return this.#core.state.live;
   }
 
-  /** @internal Loads the stored records into memory and the index (on open). */
-  load(): void {
-    const chunk: ValidRecord[] = [];
-    const keys: number[] = [];
-    const flush = (): void => {
-      if (keys.length === 0) return;
-      this.#addToIndex(Uint32Array.from(keys), chunk.map((r) => r.indexed));
-      keys.length = 0;
-      chunk.length = 0;
-    };
-    this.#storage.scan(this.name, (r) => {
-      this.#state.put(r.key, r.id, parseMetadata(r.metadata), r.expiresAt, r.metadata?.length ?? 0);
-      const indexed = this.#config.distance === 'cosine' ? prepareForIndex('cosine', r.vector.slice(), r.id) : r.vector;
-      chunk.push({ id: r.id, vector: r.vector, indexed, metadata: r.metadata, expiresAt: r.expiresAt });
-      keys.push(r.key);
-      if (keys.length >= 4096) flush();
+  /**
+   * @internal Loads the stored records into memory, then brings the index up to date: a
+   * saved index (covering changes up to `saved.seq`) gets the later changes replayed;
+   * without one, the index is rebuilt from the stored vectors, with progress.
+   */
+  async load(options: { saved?: { index: VectorIndex; seq: number }; onProgress?: ProgressListener } = {}): Promise<{ replayed: number; rebuilt: number }> {
+    const core = this.#core;
+    const liveKeys: number[] = [];
+    core.storage.scan(this.name, (r) => {
+      core.state.put(r.key, r.id, parseMetadata(r.metadata), r.expiresAt, r.metadata?.length ?? 0);
+      liveKeys.push(r.key);
     });
-    flush();
+    const row = new Float32Array(core.config.dimensions);
+    if (options.saved) {
+      core.index.close();
+      core.index = options.saved.index;
+      let replayed = 0;
+      core.storage.changesSince(this.name, options.saved.seq, (change) => {
+        replayed += 1;
+        const inIndex = core.index.has(change.key);
+        const live = core.state.ids[change.key] !== undefined;
+        if (live && !inIndex && readIndexedVector(core, change.key, row)) addToIndex(core, Uint32Array.of(change.key), [row]);
+        else if (!live && inIndex) core.index.remove(Uint32Array.of(change.key));
+      });
+      return { replayed, rebuilt: 0 };
+    }
+    await rebuildIndex(core.index, Uint32Array.from(liveKeys), (key, out) => readIndexedVector(core, key, out), options.onProgress);
+    return { replayed: 0, rebuilt: liveKeys.length };
   }
 
   // ---- writes -------------------------------------------------------------------------
@@ -163,19 +193,19 @@ export class Collection {
    */
   async insertMany(records: readonly VectorRecordInput[]): Promise<InsertManyResult> {
     this.#assertOpen();
-    const valid = validateRecords(validateBatch(records, this.#db.limits, 'records'), this.#config, this.#db.limits, Date.now());
+    const valid = validateRecords(validateBatch(records, this.#core.db.limits, 'records'), this.#core.config, this.#core.db.limits, Date.now());
     const errors: InsertManyResult['errors'] = [];
     const accepted: ValidRecord[] = [];
     const seen = new Set<string>();
     for (const r of valid) {
-      if (seen.has(r.id) || this.#stagedExists(r.id)) {
+      if (seen.has(r.id) || this.#writer.stagedExists(r.id)) {
         errors.push({ id: r.id, error: `vector "${r.id}" already exists`, code: 'VECTOR_EXISTS' });
       } else {
         seen.add(r.id);
         accepted.push(r);
       }
     }
-    if (accepted.length > 0) await this.#writePuts(accepted);
+    if (accepted.length > 0) await this.#writer.putRecords(accepted);
     return { inserted: accepted.length, errors };
   }
 
@@ -188,11 +218,11 @@ export class Collection {
   /** Inserts or replaces many vectors in one commit; the last of repeated ids wins. */
   async upsertMany(records: readonly VectorRecordInput[]): Promise<{ id: string; updated: boolean }[]> {
     this.#assertOpen();
-    const valid = validateRecords(validateBatch(records, this.#db.limits, 'records'), this.#config, this.#db.limits, Date.now());
-    const results = valid.map((r) => ({ id: r.id, updated: this.#stagedExists(r.id) }));
+    const valid = validateRecords(validateBatch(records, this.#core.db.limits, 'records'), this.#core.config, this.#core.db.limits, Date.now());
+    const results = valid.map((r) => ({ id: r.id, updated: this.#writer.stagedExists(r.id) }));
     const last = new Map<string, ValidRecord>();
     for (const r of valid) last.set(r.id, r);
-    await this.#writePuts([...last.values()]);
+    await this.#writer.putRecords([...last.values()]);
     return results;
   }
 
@@ -204,18 +234,15 @@ export class Collection {
   /** Deletes the given ids in one commit; unknown ids are skipped. Returns how many went. */
   async deleteMany(ids: readonly string[]): Promise<number> {
     this.#assertOpen();
-    validateBatch(ids, this.#db.limits, 'ids');
-    const mutations: Mutation[] = [];
-    const touched: [string, number | undefined][] = [];
+    validateBatch(ids, this.#core.db.limits, 'ids');
+    const entries: [string, number][] = [];
     for (const id of new Set(ids)) {
       if (typeof id !== 'string') continue;
-      const key = this.#stagedKey(id);
-      if (key === undefined || !this.#stagedExists(id)) continue;
-      mutations.push({ op: 'delete', key, id });
-      touched.push([id, undefined]);
+      const key = this.#writer.stagedKey(id);
+      if (key !== undefined && this.#writer.stagedExists(id)) entries.push([id, key]);
     }
-    if (mutations.length > 0) await this.#write(mutations, touched, new Map());
-    return mutations.length;
+    if (entries.length > 0) await this.#writer.deleteKeys(entries);
+    return entries.length;
   }
 
   /**
@@ -224,26 +251,87 @@ export class Collection {
    */
   async updateMetadata(id: string, metadata: Record<string, unknown> | null, options: { replace?: boolean } = {}): Promise<void> {
     this.#assertOpen();
-    const key = this.#stagedKey(id);
-    if (key === undefined || !this.#stagedExists(id)) throw notFound(this.name, id);
-    const next = options.replace ? metadata : mergePatch(this.#state.metadata[key] ?? {}, metadata ?? {});
-    const text = serializeMetadata(next, this.#db.limits, `vector "${id}"`);
-    await this.#write([{ op: 'metadata', key, id, metadata: text }], [[id, key]], new Map());
+    const key = this.#writer.stagedKey(id);
+    if (key === undefined || !this.#writer.stagedExists(id)) throw notFound(this.name, id);
+    const next = options.replace ? metadata : mergePatch(this.#core.state.metadata[key] ?? {}, metadata ?? {});
+    const text = serializeMetadata(next, this.#core.db.limits, `vector "${id}"`);
+    await this.#writer.write([{ op: 'metadata', key, id, metadata: text }], [[id, key]], new Map());
   }
 
   /** Removes vectors whose TTL has passed; returns how many. Runs in the background too. */
   async sweepExpired(): Promise<number> {
-    if (this.#closed || this.#state.expiresAt.size === 0) return 0;
-    const mutations: Mutation[] = [];
-    const touched: [string, number | undefined][] = [];
-    for (const key of this.#state.expiredKeys(Date.now())) {
-      const id = this.#state.ids[key];
-      if (id === undefined || this.#pending.has(id)) continue;
-      mutations.push({ op: 'delete', key, id });
-      touched.push([id, undefined]);
+    const state = this.#core.state;
+    if (this.#core.closed || state.expiresAt.size === 0) return 0;
+    const entries: [string, number][] = [];
+    for (const key of state.expiredKeys(Date.now())) {
+      const id = state.ids[key];
+      if (id !== undefined && !this.#writer.isPending(id)) entries.push([id, key]);
     }
-    if (mutations.length > 0) await this.#write(mutations, touched, new Map());
-    return mutations.length;
+    if (entries.length > 0) await this.#writer.deleteKeys(entries);
+    return entries.length;
+  }
+
+  /**
+   * Rebuilds the index without the slots of deleted vectors, online: searches and writes go
+   * on against the old index while the new one is built, then writes made meanwhile are
+   * replayed onto it and it takes over. `dryRun` only reports what would be reclaimed.
+   */
+  async compact(options: { dryRun?: boolean; onProgress?: ProgressListener } = {}): Promise<CompactionReport> {
+    this.#assertOpen();
+    const core = this.#core;
+    const removed = core.state.deletedSlots;
+    const bytesBefore = core.index.memoryBytes();
+    const total = core.state.live + removed;
+    const estimate = total === 0 ? 0 : Math.round((bytesBefore * removed) / total);
+    if (options.dryRun) {
+      return { collection: this.name, dryRun: true, removed, reclaimedBytes: estimate, durationMs: 0, vectors: core.state.live };
+    }
+    if (this.#busy) throw busy(this.name, this.#busy);
+    this.#busy = 'compaction';
+    const started = performance.now();
+    const fresh = this.#newIndexLike();
+    core.compactionLog = { added: [], removed: [] };
+    try {
+      const keys: number[] = [];
+      core.state.forEachVisible(0, (key) => {
+        keys.push(key);
+      });
+      await rebuildIndex(fresh, Uint32Array.from(keys), (key, out) => readIndexedVector(core, key, out), options.onProgress);
+      // Catch up with writes made while rebuilding, then swap, all in one tick.
+      const log = core.compactionLog;
+      const row = new Float32Array(core.config.dimensions);
+      for (const key of log.added) {
+        if (core.state.ids[key] !== undefined && !fresh.has(key) && readIndexedVector(core, key, row)) fresh.add(Uint32Array.of(key), row);
+      }
+      if (log.removed.length > 0) fresh.remove(Uint32Array.from(log.removed));
+      const old = core.index;
+      core.index = fresh;
+      core.compactionLog = null;
+      old.close();
+      core.state.deletedSlots = 0;
+    } catch (err) {
+      core.compactionLog = null;
+      fresh.close();
+      throw err;
+    } finally {
+      this.#busy = null;
+    }
+    const report: CompactionReport = {
+      collection: this.name,
+      dryRun: false,
+      removed,
+      reclaimedBytes: Math.max(0, bytesBefore - core.index.memoryBytes()),
+      durationMs: performance.now() - started,
+      vectors: core.state.live,
+    };
+    this.#lastCompaction = { ...report };
+    options.onProgress?.({ phase: 'done', done: core.state.live, total: core.state.live });
+    return report;
+  }
+
+  /** The report of the last compaction, or null if none ran since open. */
+  get lastCompaction(): CompactionReport | null {
+    return this.#lastCompaction;
   }
 
   // ---- reads --------------------------------------------------------------------------
@@ -251,16 +339,16 @@ export class Collection {
   /** The vector with this id, or null when there is none (or it expired). */
   get(id: string): VectorRecord | null {
     this.#assertOpen();
-    const key = this.#state.visibleKey(id, Date.now());
+    const key = this.#core.state.visibleKey(id, Date.now());
     if (key === undefined) return null;
-    const vector = new Float32Array(this.#config.dimensions);
-    this.#storage.readVector(this.name, key, vector);
-    return { id, vector, metadata: this.#state.metadata[key] ?? null, expiresAt: this.#state.expiresAt.get(key) ?? null };
+    const vector = new Float32Array(this.#core.config.dimensions);
+    this.#core.storage.readVector(this.name, key, vector);
+    return { id, vector, metadata: this.#core.state.metadata[key] ?? null, expiresAt: this.#core.state.expiresAt.get(key) ?? null };
   }
 
   /** True if a live vector has this id. */
   has(id: string): boolean {
-    return this.#state.visibleKey(id, Date.now()) !== undefined;
+    return this.#core.state.visibleKey(id, Date.now()) !== undefined;
   }
 
   /** Ids in insertion order, a page at a time (limit ≤ 1000, default 100). */
@@ -269,11 +357,11 @@ export class Collection {
     const { limit, offset } = validatePage(options.limit, options.offset, 1000, 100);
     const ids: string[] = [];
     let index = 0;
-    this.#state.forEachVisible(Date.now(), (key) => {
-      if (index++ >= offset) ids.push(this.#state.ids[key]!);
+    this.#core.state.forEachVisible(Date.now(), (key) => {
+      if (index++ >= offset) ids.push(this.#core.state.ids[key]!);
       return ids.length < limit;
     });
-    return { ids, total: this.#state.live, offset, limit };
+    return { ids, total: this.#core.state.live, offset, limit };
   }
 
   /** The `k` nearest vectors to `vector` (see {@link SearchOptions}). */
@@ -289,7 +377,7 @@ export class Collection {
 
   /** Many searches at once, answered in input order (unfiltered ones share native calls). */
   async batchSearch(vectors: readonly VectorInput[], k: number, options: SearchOptions = {}): Promise<SearchResult[]> {
-    validateBatch(vectors, this.#db.limits, 'vectors');
+    validateBatch(vectors, this.#core.db.limits, 'vectors');
     const requests = vectors.map((v, i) => this.#request(v, k, options, false, `query ${i}`));
     const ctx = this.#context();
     return Promise.all(requests.map((r) => runSearch(ctx, r)));
@@ -306,12 +394,12 @@ export class Collection {
         help: 'Give the largest distance a result may have, e.g. 0.3 for cosine.',
       });
     }
-    const limit = validateK(options.limit ?? 1000, this.#db.limits, 'limit');
+    const limit = validateK(options.limit ?? 1000, this.#core.db.limits, 'limit');
     const ctx = this.#context();
     const hits: SearchHit[] = [];
     let cursor: SearchCursor | null = null;
     // Page through results nearest-first until one lies beyond the radius.
-    for (let page = Math.min(limit, 64); hits.length < limit; page = Math.min(page * 4, this.#db.limits.maxK)) {
+    for (let page = Math.min(limit, 64); hits.length < limit; page = Math.min(page * 4, this.#core.db.limits.maxK)) {
       const req = this.#request(vector, Math.min(page, limit - hits.length), { ...options, searchAfter: cursor }, false);
       const result = await runSearch(ctx, req);
       for (const hit of result.hits) {
@@ -327,12 +415,12 @@ export class Collection {
   /** Vectors whose metadata matches `filter`, in insertion order, a page at a time. */
   query(filter: Filter, options: { limit?: number; offset?: number } = {}): { records: { id: string; metadata: Metadata | null }[]; total: number; hasMore: boolean } {
     this.#assertOpen();
-    const { limit, offset } = validatePage(options.limit, options.offset, this.#db.limits.maxQueryLimit, 100);
+    const { limit, offset } = validatePage(options.limit, options.offset, this.#core.db.limits.maxQueryLimit, 100);
     const test = compileFilter(filter).test;
-    const { ids, metadata } = this.#state;
+    const { ids, metadata } = this.#core.state;
     const records: { id: string; metadata: Metadata | null }[] = [];
     let total = 0;
-    this.#state.forEachVisible(Date.now(), (key) => {
+    this.#core.state.forEachVisible(Date.now(), (key) => {
       const meta = metadata[key] ?? null;
       if (!test(meta)) return;
       if (total >= offset && records.length < limit) records.push({ id: ids[key]!, metadata: meta });
@@ -344,23 +432,23 @@ export class Collection {
   /** Number of live vectors, or of those matching `filter`. */
   count(filter?: Filter | null): number {
     this.#assertOpen();
-    if (filter === undefined || filter === null) return this.#state.expiresAt.size === 0 ? this.#state.live : this.#countVisible(() => true);
+    if (filter === undefined || filter === null) return this.#core.state.expiresAt.size === 0 ? this.#core.state.live : this.#countVisible(() => true);
     const test = compileFilter(filter).test;
-    const { metadata } = this.#state;
+    const { metadata } = this.#core.state;
     return this.#countVisible((key) => test(metadata[key] ?? null));
   }
 
   /** Figures for dashboards and capacity planning. */
   stats(): CollectionStats {
-    const state = this.#state;
+    const state = this.#core.state;
     const fragmentationRatio = state.fragmentationRatio();
-    const indexMemoryBytes = this.#index.memoryBytes();
+    const indexMemoryBytes = this.#core.index.memoryBytes();
     return {
       name: this.name,
-      dimensions: this.#config.dimensions,
-      distance: this.#config.distance,
-      quantization: this.#config.quantization,
-      index: { kind: this.#index.kind, ...this.#config.index },
+      dimensions: this.#core.config.dimensions,
+      distance: this.#core.config.distance,
+      quantization: this.#core.config.quantization,
+      index: { kind: this.#core.index.kind, ...this.#core.config.index },
       count: state.live,
       deletedCount: state.deletedSlots,
       fragmentationRatio,
@@ -381,8 +469,8 @@ export class Collection {
     this.#busy = 'calibration';
     try {
       const report = await calibrate(this.#context(), options);
-      this.#config = { ...this.#config, index: { ...this.#config.index, efSearch: report.efSearch } };
-      await this.#storage.updateCollectionConfig(this.name, this.#config);
+      this.#core.config = { ...this.#core.config, index: { ...this.#core.config.index, efSearch: report.efSearch } };
+      await this.#core.storage.updateCollectionConfig(this.name, this.#core.config);
       return report;
     } finally {
       this.#busy = null;
@@ -391,9 +479,9 @@ export class Collection {
 
   /** @internal Releases the index; the collection is unusable afterwards. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#index.close();
+    if (this.#core.closed) return;
+    this.#core.closed = true;
+    this.#core.index.close();
   }
 
   // ---- internals ----------------------------------------------------------------------
@@ -401,27 +489,27 @@ export class Collection {
   #context(): SearchContext {
     this.#assertOpen();
     return {
-      config: this.#config,
-      dbConfig: this.#db,
-      state: this.#state,
-      index: this.#index,
+      config: this.#core.config,
+      dbConfig: this.#core.db,
+      state: this.#core.state,
+      index: this.#core.index,
       batcher: this.#batcher,
-      readVector: (key, out) => this.#storage.readVector(this.name, key, out),
+      readVector: (key, out) => this.#core.storage.readVector(this.name, key, out),
     };
   }
 
   #request(vector: VectorInput, k: number, options: SearchOptions, explain: boolean, label = 'query'): SearchRequest {
     this.#assertOpen();
-    const limits = this.#db.limits;
-    const rawQuery = toVector(vector, this.#config.dimensions, label);
-    const query = this.#config.distance === 'cosine' ? prepareForIndex('cosine', rawQuery.slice(), label) : rawQuery;
+    const limits = this.#core.db.limits;
+    const rawQuery = toVector(vector, this.#core.config.dimensions, label);
+    const query = this.#core.config.distance === 'cosine' ? prepareForIndex('cosine', rawQuery.slice(), label) : rawQuery;
     const filter = options.filter == null ? null : compileFilter(options.filter).test;
     const postFilter = options.postFilter == null ? null : compileFilter(options.postFilter, { code: 'INVALID_POST_FILTER' }).test;
     return {
       query,
       rawQuery,
       k: validateK(k, limits),
-      ef: validateEf(options.efSearch, this.#config.index.efSearch),
+      ef: validateEf(options.efSearch, this.#core.config.index.efSearch),
       filter,
       postFilter,
       postFilterFactor: validatePostFilterFactor(options.postFilterFactor),
@@ -433,100 +521,22 @@ export class Collection {
 
   #countVisible(test: (key: number) => boolean): number {
     let n = 0;
-    this.#state.forEachVisible(Date.now(), (key) => {
+    this.#core.state.forEachVisible(Date.now(), (key) => {
       if (test(key)) n += 1;
     });
     return n;
   }
 
-  #stagedKey(id: string): number | undefined {
-    const pending = this.#pending.get(id);
-    return pending ? pending.key : this.#state.keyOf.get(id);
-  }
-
-  #stagedExists(id: string): boolean {
-    const pending = this.#pending.get(id);
-    return pending ? pending.key !== undefined : this.#state.visibleKey(id, Date.now()) !== undefined;
-  }
-
-  async #writePuts(records: readonly ValidRecord[]): Promise<void> {
-    const mutations: Mutation[] = [];
-    const touched: [string, number | undefined][] = [];
-    const indexed = new Map<number, Float32Array>();
-    for (const r of records) {
-      const key = this.#state.nextKey++;
-      mutations.push(...putMutations(r, key, this.#stagedKey(r.id)));
-      touched.push([r.id, key]);
-      indexed.set(key, r.indexed);
-    }
-    await this.#write(mutations, touched, indexed);
-  }
-
-  /**
-   * Stages mutations (so later writes see them), commits them to storage, then applies them
-   * to memory and the index. Nothing is visible to readers before its commit.
-   */
-  async #write(mutations: Mutation[], touched: [string, number | undefined][], indexed: Map<number, Float32Array>): Promise<void> {
-    for (const [id, key] of touched) {
-      const entry = this.#pending.get(id);
-      if (entry) {
-        entry.key = key;
-        entry.refs += 1;
-      } else this.#pending.set(id, { key, refs: 1 });
-    }
-    try {
-      await this.#storage.commit(this.name, mutations);
-      if (!this.#closed) this.#apply(mutations, indexed);
-    } finally {
-      for (const [id] of touched) {
-        const entry = this.#pending.get(id);
-        if (entry && --entry.refs === 0) this.#pending.delete(id);
-      }
-    }
-  }
-
-  #apply(mutations: readonly Mutation[], indexed: Map<number, Float32Array>): void {
-    const removed: number[] = [];
-    const addedKeys: number[] = [];
-    const addedVectors: Float32Array[] = [];
-    for (const m of mutations) {
-      switch (m.op) {
-        case 'put':
-          this.#state.put(m.key, m.id, parseMetadata(m.metadata), m.expiresAt, m.metadata?.length ?? 0);
-          addedKeys.push(m.key);
-          addedVectors.push(indexed.get(m.key)!);
-          break;
-        case 'delete':
-          if (this.#state.remove(m.key)) removed.push(m.key);
-          break;
-        case 'metadata':
-          this.#state.setMetadata(m.key, parseMetadata(m.metadata), m.metadata?.length ?? 0);
-          break;
-      }
-    }
-    if (removed.length > 0) this.#index.remove(Uint32Array.from(removed));
-    if (addedKeys.length > 0) this.#addToIndex(Uint32Array.from(addedKeys), addedVectors);
-  }
-
-  #addToIndex(keys: Uint32Array, vectors: readonly Float32Array[]): void {
-    const dims = this.#config.dimensions;
-    const flat = new Float32Array(keys.length * dims);
-    for (let i = 0; i < vectors.length; i++) flat.set(vectors[i]!, i * dims);
-    this.#index.add(keys, flat);
+  #newIndexLike(): VectorIndex {
+    return this.#newIndex(this.#core.config);
   }
 
   #assertOpen(): void {
-    if (this.#closed) {
-      throw new EngineError('CLOSED', `collection "${this.name}" is closed or was dropped`, {
-        help: 'Get the collection again from an open database.',
-      });
-    }
+    if (this.#core.closed) throw closedError(this.name);
   }
+
 }
 
-function parseMetadata(text: string | null): Metadata | null {
-  return text === null ? null : (JSON.parse(text) as Metadata);
-}
 
 function notFound(collection: string, id: string): EngineError {
   return new EngineError('VECTOR_NOT_FOUND', `no vector "${id}" in collection "${collection}"`, {

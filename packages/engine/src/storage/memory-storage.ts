@@ -1,10 +1,11 @@
 import type { ResolvedCollectionConfig } from '../config.js';
 import { EngineError } from '../errors.js';
-import type { Mutation, Storage, StoredCollection, StoredRecord } from './storage.js';
+import type { Change, CheckpointStats, Mutation, Storage, StorageStats, StoredCollection, StoredRecord } from './storage.js';
 
 interface MemoryCollection {
   meta: StoredCollection;
   records: Map<number, StoredRecord>;
+  changes: Change[];
 }
 
 /**
@@ -25,7 +26,7 @@ export class MemoryStorage implements Storage {
     if (this.#collections.has(collection.name)) {
       return Promise.reject(existsError(collection.name));
     }
-    this.#collections.set(collection.name, { meta: { ...collection }, records: new Map() });
+    this.#collections.set(collection.name, { meta: { ...collection }, records: new Map(), changes: [] });
     return Promise.resolve();
   }
 
@@ -40,9 +41,10 @@ export class MemoryStorage implements Storage {
   }
 
   commit(collection: string, mutations: readonly Mutation[]): Promise<number> {
-    const { records } = this.#get(collection);
+    const { records, changes } = this.#get(collection);
     for (const m of mutations) {
       this.#seq += 1;
+      changes.push({ seq: this.#seq, op: m.op, key: m.key, id: m.id });
       switch (m.op) {
         case 'put':
           records.set(m.key, { key: m.key, id: m.id, vector: m.vector, metadata: m.metadata, expiresAt: m.expiresAt });
@@ -71,6 +73,22 @@ export class MemoryStorage implements Storage {
     if (!record) return false;
     out.set(record.vector);
     return true;
+  }
+
+  lastSeq(): number {
+    return this.#seq;
+  }
+
+  changesSince(collection: string, after: number, visit: (change: Change) => void): void {
+    for (const change of this.#get(collection).changes) if (change.seq > after) visit(change);
+  }
+
+  checkpoint(): Promise<CheckpointStats> {
+    return Promise.resolve({ at: Date.now(), durationMs: 0, pagesCheckpointed: 0, reason: 'manual' });
+  }
+
+  stats(): StorageStats {
+    return { fileBytes: 0, walBytes: 0, lastCheckpoint: null, lastSeq: this.#seq };
   }
 
   close(): Promise<void> {

@@ -30,8 +30,48 @@ export interface Storage {
   scan(collection: string, visit: (record: StoredRecord) => void): void;
   /** Copies the original (un-normalised) vector of `key` into `out`; false if absent. */
   readVector(collection: string, key: number, out: Float32Array): boolean;
-  /** Flushes and releases everything. */
+  /** The highest change-log sequence number committed so far (0 for none). */
+  lastSeq(): number;
+  /**
+   * Calls `visit` for every change-log entry of a collection with `seq > after`, in seq
+   * order. Used to bring a saved index up to date on open, and for incremental backups.
+   */
+  changesSince(collection: string, after: number, visit: (change: Change) => void): void;
+  /** Moves committed pages from the WAL into the main file (no-op for memory). */
+  checkpoint(): Promise<CheckpointStats>;
+  /** Sizes and checkpoint figures, for metrics and alerts. */
+  stats(): StorageStats;
+  /** Flushes (checkpoints) and releases everything. */
   close(): Promise<void>;
+}
+
+/** One change-log entry. */
+export interface Change {
+  seq: number;
+  op: Mutation['op'];
+  key: number;
+  id: string;
+}
+
+/** What one checkpoint did. */
+export interface CheckpointStats {
+  /** When it finished, ms since the epoch. */
+  at: number;
+  durationMs: number;
+  /** Pages moved from the WAL into the main file. */
+  pagesCheckpointed: number;
+  /** Why it ran. */
+  reason: 'timer' | 'wal-size' | 'close' | 'manual';
+}
+
+/** Storage figures. */
+export interface StorageStats {
+  /** Bytes of the main file (0 for memory). */
+  fileBytes: number;
+  /** Bytes of the WAL not yet checkpointed ("WAL lag"). */
+  walBytes: number;
+  lastCheckpoint: CheckpointStats | null;
+  lastSeq: number;
 }
 
 /** A collection as the storage records it. */

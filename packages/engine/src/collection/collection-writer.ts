@@ -1,0 +1,131 @@
+import { EngineError } from '../errors.js';
+import type { Mutation } from '../storage/storage.js';
+import type { Metadata } from '../vectors/validate-record.js';
+import type { CollectionCore } from './collection-core.js';
+import { putMutations } from './stage-writes.js';
+import type { ValidRecord } from './stage-writes.js';
+
+/**
+ * The write path of a collection. A write is staged synchronously (so a later write sees an
+ * earlier one still in flight), committed to storage, and only then applied to memory and
+ * the index: readers never see a write that storage has not committed.
+ */
+export class CollectionWriter {
+  readonly #core: CollectionCore;
+  /** Staged view of ids with writes in flight: the key each will have (undefined: none). */
+  readonly #pending = new Map<string, { key: number | undefined; refs: number }>();
+
+  constructor(core: CollectionCore) {
+    this.#core = core;
+  }
+
+  /** The key `id` will have once every staged write is applied (expired ones included). */
+  stagedKey(id: string): number | undefined {
+    const pending = this.#pending.get(id);
+    return pending ? pending.key : this.#core.state.keyOf.get(id);
+  }
+
+  /** Whether `id` will exist (and be unexpired) once every staged write is applied. */
+  stagedExists(id: string): boolean {
+    const pending = this.#pending.get(id);
+    return pending ? pending.key !== undefined : this.#core.state.visibleKey(id, Date.now()) !== undefined;
+  }
+
+  /** True if a write to `id` is in flight. */
+  isPending(id: string): boolean {
+    return this.#pending.has(id);
+  }
+
+  /** Writes records under fresh keys, replacing the ids' previous keys. */
+  async putRecords(records: readonly ValidRecord[]): Promise<void> {
+    const mutations: Mutation[] = [];
+    const touched: [string, number | undefined][] = [];
+    const indexed = new Map<number, Float32Array>();
+    const state = this.#core.state;
+    for (const r of records) {
+      const key = state.nextKey++;
+      mutations.push(...putMutations(r, key, this.stagedKey(r.id)));
+      touched.push([r.id, key]);
+      indexed.set(key, r.indexed);
+    }
+    await this.write(mutations, touched, indexed);
+  }
+
+  /** Deletes the given (id, key) pairs. */
+  async deleteKeys(entries: readonly [string, number][]): Promise<void> {
+    await this.write(
+      entries.map(([id, key]) => ({ op: 'delete', key, id })),
+      entries.map(([id]) => [id, undefined]),
+      new Map(),
+    );
+  }
+
+  /** Stages, commits, then applies `mutations`. */
+  async write(mutations: Mutation[], touched: [string, number | undefined][], indexed: Map<number, Float32Array>): Promise<void> {
+    if (this.#core.closed) throw closedError(this.#core.name);
+    for (const [id, key] of touched) {
+      const entry = this.#pending.get(id);
+      if (entry) {
+        entry.key = key;
+        entry.refs += 1;
+      } else this.#pending.set(id, { key, refs: 1 });
+    }
+    try {
+      await this.#core.storage.commit(this.#core.name, mutations);
+      if (!this.#core.closed) this.#apply(mutations, indexed);
+    } finally {
+      for (const [id] of touched) {
+        const entry = this.#pending.get(id);
+        if (entry && --entry.refs === 0) this.#pending.delete(id);
+      }
+    }
+  }
+
+  #apply(mutations: readonly Mutation[], indexed: Map<number, Float32Array>): void {
+    const { state, index, compactionLog } = this.#core;
+    const removed: number[] = [];
+    const addedKeys: number[] = [];
+    const addedVectors: Float32Array[] = [];
+    for (const m of mutations) {
+      switch (m.op) {
+        case 'put':
+          state.put(m.key, m.id, parseMetadata(m.metadata), m.expiresAt, m.metadata?.length ?? 0);
+          addedKeys.push(m.key);
+          addedVectors.push(indexed.get(m.key)!);
+          break;
+        case 'delete':
+          if (state.remove(m.key)) removed.push(m.key);
+          break;
+        case 'metadata':
+          state.setMetadata(m.key, parseMetadata(m.metadata), m.metadata?.length ?? 0);
+          break;
+      }
+    }
+    if (removed.length > 0) index.remove(Uint32Array.from(removed));
+    if (addedKeys.length > 0) addToIndex(this.#core, Uint32Array.from(addedKeys), addedVectors);
+    if (compactionLog) {
+      compactionLog.removed.push(...removed);
+      compactionLog.added.push(...addedKeys);
+    }
+  }
+}
+
+/** Adds prepared vectors to the collection's current index in one native call. */
+export function addToIndex(core: CollectionCore, keys: Uint32Array, vectors: readonly Float32Array[]): void {
+  const dims = core.config.dimensions;
+  const flat = new Float32Array(keys.length * dims);
+  for (let i = 0; i < vectors.length; i++) flat.set(vectors[i]!, i * dims);
+  core.index.add(keys, flat);
+}
+
+/** Parses stored metadata JSON. */
+export function parseMetadata(text: string | null): Metadata | null {
+  return text === null ? null : (JSON.parse(text) as Metadata);
+}
+
+/** The error for any use of a closed or dropped collection. */
+export function closedError(name: string): EngineError {
+  return new EngineError('CLOSED', `collection "${name}" is closed or was dropped`, {
+    help: 'Get the collection again from an open database.',
+  });
+}

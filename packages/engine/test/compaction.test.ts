@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { Database } from '../src/index.js';
+import type { Collection } from '../src/index.js';
+import { bruteForce, clustered, recall } from './helpers/datasets.js';
+
+describe('compaction', () => {
+  const items = clustered(4000, 16, 3).map((vector, i) => ({ id: `v${i}`, vector, metadata: { i } }));
+  let db: Database;
+  let col: Collection;
+  beforeEach(async () => {
+    db = await Database.open(':memory:');
+    col = await db.createCollection('c', { dimensions: 16, distance: 'cosine' });
+    await col.insertMany(items);
+    await col.deleteMany(items.filter((_, i) => i % 2 === 0).map((x) => x.id));
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('reports fragmentation, and a dry run changes nothing', async () => {
+    expect(col.stats()).toMatchObject({ count: 2000, deletedCount: 2000, fragmentationRatio: 0.5, needsCompaction: true });
+    const dry = await col.compact({ dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, removed: 2000, vectors: 2000 });
+    expect(dry.reclaimedBytes).toBeGreaterThan(0);
+    expect(col.stats().deletedCount).toBe(2000);
+  });
+
+  it('rebuilds without tombstones, with progress, and search still finds the same neighbours', async () => {
+    const live = items.filter((_, i) => i % 2 === 1);
+    const queries = clustered(20, 16, 3, 16, 99);
+    const before = await Promise.all(queries.map((q) => col.search(q, 10)));
+    const phases: string[] = [];
+    let lastDone = -1;
+    const report = await col.compact({
+      onProgress: (p) => {
+        phases.push(p.phase);
+        expect(p.done).toBeGreaterThanOrEqual(lastDone);
+        lastDone = p.done;
+      },
+    });
+    expect(report).toMatchObject({ dryRun: false, removed: 2000, vectors: 2000 });
+    expect(phases).toContain('rebuild');
+    expect(phases.at(-1)).toBe('done');
+    expect(col.stats()).toMatchObject({ count: 2000, deletedCount: 0, fragmentationRatio: 0, needsCompaction: false });
+    expect(col.lastCompaction).toMatchObject({ removed: 2000 });
+    for (let i = 0; i < queries.length; i++) {
+      const after = await col.search(queries[i]!, 10);
+      const truth = bruteForce('cosine', live, queries[i]!, 10).map((t) => t.id);
+      expect(recall(after.hits.map((h) => h.id), truth)).toBeGreaterThanOrEqual(0.8);
+      expect(recall(before[i]!.hits.map((h) => h.id), truth)).toBeGreaterThanOrEqual(0.8);
+    }
+  });
+
+  it('stays online: searches and writes during compaction are served and kept', async () => {
+    const compaction = col.compact();
+    const during = await col.search(items[1]!.vector, 1);
+    expect(during.hits[0]!.id).toBe('v1');
+    await col.insert({ id: 'new', vector: items[0]!.vector });
+    await col.delete('v3');
+    await expect(col.compact()).rejects.toMatchObject({ code: 'OPERATION_IN_PROGRESS' });
+    await compaction;
+    expect((await col.search(items[0]!.vector, 1)).hits[0]!.id).toBe('new');
+    const near3 = await col.search(items[3]!.vector, 5);
+    expect(near3.hits.map((h) => h.id)).not.toContain('v3');
+    expect(col.stats().count).toBe(2000);
+  });
+});
