@@ -22,8 +22,10 @@ export type {
   InsertManyResult,
   SearchOptions,
   VectorRecord,
-} from './collection/collection.js';
+} from './collection/collection-types.js';
 export type { VectorRecordInput } from './collection/stage-writes.js';
+export type { CompactionReport } from './maintenance/compact-collection.js';
+export type { Progress, ProgressListener } from './maintenance/rebuild-index.js';
 export { DISTANCE_ALIASES, HNSW_PROFILES, resolveDistance } from './config.js';
 export type {
   CollectionConfig,

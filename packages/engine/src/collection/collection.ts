@@ -9,6 +9,8 @@ import { runSearch } from '../search/run-search.js';
 import type { SearchCursor, SearchHit, SearchRequest, SearchResult } from '../search/run-search.js';
 import { SearchBatcher } from '../search/search-batcher.js';
 import type { SearchContext } from '../search/search-context.js';
+import { compactCollection } from '../maintenance/compact-collection.js';
+import type { CompactionReport } from '../maintenance/compact-collection.js';
 import { rebuildIndex } from '../maintenance/rebuild-index.js';
 import type { ProgressListener } from '../maintenance/rebuild-index.js';
 import type { Storage } from '../storage/storage.js';
@@ -22,6 +24,7 @@ import { readIndexedVector } from './collection-core.js';
 import { CollectionState } from './collection-state.js';
 import { CollectionWriter, addToIndex, closedError, parseMetadata } from './collection-writer.js';
 import { mergePatch, validateRecords } from './stage-writes.js';
+import type { CollectionStats, InsertManyResult, SearchOptions, VectorRecord } from './collection-types.js';
 import type { ValidRecord, VectorRecordInput } from './stage-writes.js';
 import {
   validateBatch,
@@ -31,70 +34,6 @@ import {
   validatePage,
   validatePostFilterFactor,
 } from './validate-options.js';
-
-/** Options of `search`, `searchExplain` and `batchSearch`. */
-export interface SearchOptions {
-  /** Only vectors whose metadata matches are ranked (applied before ranking). */
-  filter?: Filter | null;
-  /** Checked on the `k × postFilterFactor` best candidates, after ranking. */
-  postFilter?: Filter | null;
-  /** How many candidates per result the post-filter sees (default 3). */
-  postFilterFactor?: number;
-  /** Include each hit's stored vector. */
-  includeVectors?: boolean;
-  /** Continue after this cursor (the `nextCursor` of the previous page). */
-  searchAfter?: SearchCursor | null;
-  /** Search breadth for this query; defaults to the collection's `efSearch`. */
-  efSearch?: number;
-}
-
-/** A stored vector as `get` returns it. */
-export interface VectorRecord {
-  id: string;
-  vector: Float32Array;
-  metadata: Metadata | null;
-  /** Expiry in ms since the epoch, or null. */
-  expiresAt: number | null;
-}
-
-/** Result of `insertMany`: duplicates fail one by one, the rest are written. */
-export interface InsertManyResult {
-  inserted: number;
-  errors: { id: string; error: string; code: 'VECTOR_EXISTS' }[];
-}
-
-/** Figures about a collection. */
-export interface CollectionStats {
-  name: string;
-  dimensions: number;
-  distance: string;
-  quantization: string;
-  index: { kind: string; m: number; efConstruction: number; efSearch: number };
-  count: number;
-  deletedCount: number;
-  /** deleted ÷ (live + deleted) index slots. */
-  fragmentationRatio: number;
-  /** True when the fragmentation ratio is at least 0.2. */
-  needsCompaction: boolean;
-  indexMemoryBytes: number;
-  /** Index plus ids and metadata held in memory (estimate). */
-  memoryBytes: number;
-  /** Native batch calls made by coalescing concurrent searches, and the queries in them. */
-  searchBatches: { calls: number; queries: number };
-}
-
-/** What `compact` did (or, for a dry run, would do). */
-export interface CompactionReport {
-  collection: string;
-  dryRun: boolean;
-  /** Deleted vectors whose index slots were (or would be) freed. */
-  removed: number;
-  /** Index memory freed (for a dry run: the estimate). */
-  reclaimedBytes: number;
-  durationMs: number;
-  /** Live vectors in the rebuilt index. */
-  vectors: number;
-}
 
 /**
  * A named set of vectors of one dimensionality with JSON metadata, an HNSW index and a
@@ -288,45 +227,13 @@ export class Collection {
     }
     if (this.#busy) throw busy(this.name, this.#busy);
     this.#busy = 'compaction';
-    const started = performance.now();
-    const fresh = this.#newIndexLike();
-    core.compactionLog = { added: [], removed: [] };
     try {
-      const keys: number[] = [];
-      core.state.forEachVisible(0, (key) => {
-        keys.push(key);
-      });
-      await rebuildIndex(fresh, Uint32Array.from(keys), (key, out) => readIndexedVector(core, key, out), options.onProgress);
-      // Catch up with writes made while rebuilding, then swap, all in one tick.
-      const log = core.compactionLog;
-      const row = new Float32Array(core.config.dimensions);
-      for (const key of log.added) {
-        if (core.state.ids[key] !== undefined && !fresh.has(key) && readIndexedVector(core, key, row)) fresh.add(Uint32Array.of(key), row);
-      }
-      if (log.removed.length > 0) fresh.remove(Uint32Array.from(log.removed));
-      const old = core.index;
-      core.index = fresh;
-      core.compactionLog = null;
-      old.close();
-      core.state.deletedSlots = 0;
-    } catch (err) {
-      core.compactionLog = null;
-      fresh.close();
-      throw err;
+      const report = await compactCollection(core, this.#newIndexLike(), options.onProgress);
+      this.#lastCompaction = { ...report };
+      return report;
     } finally {
       this.#busy = null;
     }
-    const report: CompactionReport = {
-      collection: this.name,
-      dryRun: false,
-      removed,
-      reclaimedBytes: Math.max(0, bytesBefore - core.index.memoryBytes()),
-      durationMs: performance.now() - started,
-      vectors: core.state.live,
-    };
-    this.#lastCompaction = { ...report };
-    options.onProgress?.({ phase: 'done', done: core.state.live, total: core.state.live });
-    return report;
   }
 
   /** The report of the last compaction, or null if none ran since open. */

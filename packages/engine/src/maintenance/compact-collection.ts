@@ -1,0 +1,64 @@
+import type { VectorIndex } from '../ann/vector-index.js';
+import type { CollectionCore } from '../collection/collection-core.js';
+import { readIndexedVector } from '../collection/collection-core.js';
+import { rebuildIndex } from './rebuild-index.js';
+import type { ProgressListener } from './rebuild-index.js';
+
+/** What `compact` did (or, for a dry run, would do). */
+export interface CompactionReport {
+  collection: string;
+  dryRun: boolean;
+  /** Deleted vectors whose index slots were (or would be) freed. */
+  removed: number;
+  /** Index memory freed (for a dry run: the estimate). */
+  reclaimedBytes: number;
+  durationMs: number;
+  /** Live vectors in the rebuilt index. */
+  vectors: number;
+}
+
+/**
+ * Builds `fresh` from the live vectors while the old index keeps serving, replays the writes
+ * made meanwhile (recorded in `core.compactionLog`), and swaps it in within one tick.
+ */
+export async function compactCollection(
+  core: CollectionCore,
+  fresh: VectorIndex,
+  onProgress?: ProgressListener,
+): Promise<CompactionReport> {
+  const started = performance.now();
+  const removed = core.state.deletedSlots;
+  const bytesBefore = core.index.memoryBytes();
+  core.compactionLog = { added: [], removed: [] };
+  try {
+    const keys: number[] = [];
+    core.state.forEachVisible(0, (key) => {
+      keys.push(key);
+    });
+    await rebuildIndex(fresh, Uint32Array.from(keys), (key, out) => readIndexedVector(core, key, out), onProgress);
+    const log = core.compactionLog;
+    const row = new Float32Array(core.config.dimensions);
+    for (const key of log.added) {
+      if (core.state.ids[key] !== undefined && !fresh.has(key) && readIndexedVector(core, key, row)) fresh.add(Uint32Array.of(key), row);
+    }
+    if (log.removed.length > 0) fresh.remove(Uint32Array.from(log.removed));
+    const old = core.index;
+    core.index = fresh;
+    core.compactionLog = null;
+    old.close();
+    core.state.deletedSlots = 0;
+  } catch (err) {
+    core.compactionLog = null;
+    fresh.close();
+    throw err;
+  }
+  onProgress?.({ phase: 'done', done: core.state.live, total: core.state.live });
+  return {
+    collection: core.name,
+    dryRun: false,
+    removed,
+    reclaimedBytes: Math.max(0, bytesBefore - core.index.memoryBytes()),
+    durationMs: performance.now() - started,
+    vectors: core.state.live,
+  };
+}
