@@ -55,6 +55,29 @@ export const ENGINE_ERROR_CODES = {
   OPERATION_IN_PROGRESS: 'OPERATION_IN_PROGRESS',
   /** The database or collection has been closed or dropped. */
   CLOSED: 'CLOSED',
+  /**
+   * The encryption key could not be obtained: its environment variable is unset or empty, its
+   * file is missing or unreadable, or its command failed, timed out or printed nothing.
+   */
+  KEY_UNAVAILABLE: 'KEY_UNAVAILABLE',
+  /**
+   * The key material is malformed: not 32 bytes written as hex or base64 (with `kdf: 'none'`),
+   * all zeros, a passphrase that is too short, or a KDF salt that is missing or too short.
+   */
+  INVALID_KEY: 'INVALID_KEY',
+  /**
+   * The file was encrypted under another key than the one(s) given (the message and
+   * `details.neededKeyId` name the key id it needs), or it is not encrypted although a key was
+   * required.
+   */
+  WRONG_KEY: 'WRONG_KEY',
+  /**
+   * A sealed file (saved index, backup, export) failed its integrity check: it is not a sealed
+   * file, or it was damaged, truncated, extended, reordered or tampered with (`details.reason`).
+   */
+  SEALED_FILE_CORRUPT: 'SEALED_FILE_CORRUPT',
+  /** A file was written by a newer format version than this build reads; it is left untouched. */
+  UNSUPPORTED_FORMAT_VERSION: 'UNSUPPORTED_FORMAT_VERSION',
   /** An invariant broke inside the engine; this is a bug, never the caller's fault. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;

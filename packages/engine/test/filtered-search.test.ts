@@ -118,3 +118,24 @@ describe('filtered search against a brute-force oracle', () => {
     });
   });
 });
+
+describe('filter cache', () => {
+  it('reuses the matching set of a repeated filter until the next write', async () => {
+    const db = await Database.open(':memory:');
+    const c = await db.createCollection('fc', { dimensions: DIMS, distance: 'euclidean' });
+    await c.insertMany(items.slice(0, 10_000));
+    const q = queries[0]!;
+    const first = await c.searchExplain(q, 5, { filter: { bucket: 7 } });
+    const second = await c.searchExplain(q, 5, { filter: { bucket: 7 } });
+    expect(first.explain.plan.filterCacheHit).toBe(false);
+    expect(second.explain.plan.filterCacheHit).toBe(true);
+    expect(second.hits.map((h) => h.id)).toEqual(first.hits.map((h) => h.id));
+    expect(c.stats().filterCache).toEqual({ hits: 1, misses: 1 });
+    // A write invalidates it: the new vector, identical to the query, must come first.
+    await c.insert({ id: 'fresh', vector: q, metadata: { bucket: 7 } });
+    const third = await c.searchExplain(q, 5, { filter: { bucket: 7 } });
+    expect(third.explain.plan.filterCacheHit).toBe(false);
+    expect(third.hits[0]!.id).toBe('fresh');
+    await db.close();
+  });
+});

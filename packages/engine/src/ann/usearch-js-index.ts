@@ -16,6 +16,7 @@ import {
   checkRows,
   isKey,
 } from './check-index-args.js';
+import { KeyedVectorArena } from './keyed-vector-arena.js';
 import { i8DistanceFix, validateIndexOptions } from './validate-index-options.js';
 import type {
   IndexBatchOptions,
@@ -27,24 +28,25 @@ import type {
 
 const SCALARS = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 } as const;
 const METRICS = { l2sq: MetricKind.L2sq, ip: MetricKind.IP } as const;
-/** Magic of the vectors file written beside a saved index: "NDLV" little-endian. */
-const SIDECAR_MAGIC = 0x564c444e;
-const SIDECAR_SUFFIX = '.vectors';
+/** Suffix of the file holding the vectors arena beside a saved index. */
+const ARENA_SUFFIX = '.vectors';
+/** Adds of at least this many vectors use two threads (see NativeHnswIndex's PARALLEL_ADD_MIN). */
+const PARALLEL_ADD_MIN = 1024;
 
 /**
  * The stock `usearch` npm binding behind {@link VectorIndex}: the fallback when the
  * native addon is unavailable. What the binding lacks is emulated in JS:
  *
- * - vectors are also kept in a Float32Array arena indexed by key (keys are expected to be
- *   dense, as the collection allocates them), for `get` and for `searchSubset`, which runs
- *   usearch's SIMD `exactSearch` over the gathered rows;
+ * - vectors are also kept in a {@link KeyedVectorArena} (keys must be dense), for `get`
+ *   and for `searchSubset`, which runs usearch's SIMD `exactSearch` over gathered rows;
  * - filtered search over-fetches with a growing count until `count` allowed keys are found
  *   or the index is exhausted;
  * - per-query `ef` asks for `max(count, ef)` results (usearch searches with
- *   `max(expansion, wanted)`) and keeps the first `count`;
+ *   `max(expansion, wanted)`, so `ef` below `expansionSearch` has no effect) and keeps
+ *   the first `count`;
  * - traversal statistics are unavailable (`visited`/`computed` are `null`).
  *
- * `save(path)` writes usearch's file plus `path.vectors` (the arena).
+ * `save(path)` writes usearch's file plus `path.vectors` (the arena); `load` needs both.
  */
 export class UsearchJsIndex implements VectorIndex {
   readonly kind = 'usearch-js';
@@ -52,10 +54,7 @@ export class UsearchJsIndex implements VectorIndex {
   readonly #options: VectorIndexOptions;
   readonly #fix: ((raw: number) => number) | null;
   #index: Index;
-  /** Row `key` holds the vector of `key` while `#present[key]` is 1. */
-  #arena = new Float32Array(0);
-  #present = new Uint8Array(0);
-  #size = 0;
+  #arena: KeyedVectorArena;
   #closed = false;
 
   constructor(options: VectorIndexOptions) {
@@ -64,12 +63,12 @@ export class UsearchJsIndex implements VectorIndex {
     this.dimensions = options.dimensions;
     this.#fix = i8DistanceFix(options);
     this.#index = this.#newIndex();
-    this.#grow(options.capacity ?? 0);
+    this.#arena = new KeyedVectorArena(options.dimensions, options.capacity ?? 0);
   }
 
   size(): number {
     this.#assertOpen();
-    return this.#size;
+    return this.#arena.size;
   }
 
   /** Estimate: the arena plus usearch's vectors, base-layer links and key table. */
@@ -78,21 +77,16 @@ export class UsearchJsIndex implements VectorIndex {
     const { dimensions, connectivity, quantization } = this.#options;
     const scalarBytes = quantization === 'f32' ? 4 : quantization === 'f16' ? 2 : 1;
     const perVector = dimensions * scalarBytes + connectivity * 2 * 4 + 48;
-    return this.#arena.byteLength + this.#present.byteLength + this.#index.capacity() * perVector;
+    return this.#arena.byteLength + this.#index.capacity() * perVector;
   }
 
   add(keys: Uint32Array, vectors: Float32Array): void {
     this.#assertOpen();
     checkRows(keys, vectors, this.dimensions);
     if (keys.length === 0) return;
-    let max = 0;
-    for (const key of keys) max = Math.max(max, key);
-    this.#grow(max + 1);
-    // Mark as we check, so repeats within the batch are caught; undo on rejection.
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      if (this.#present[key] === 1) {
-        for (let j = 0; j < i; j++) this.#present[keys[j]!] = 0;
+    const seen = new Set<number>();
+    for (const key of keys) {
+      if (this.#arena.has(key) || seen.has(key)) {
         throw new EngineError(
           'INVALID_INPUT',
           `index add failed: key ${key} is already in the index`,
@@ -102,51 +96,40 @@ export class UsearchJsIndex implements VectorIndex {
           },
         );
       }
-      this.#present[key] = 1;
+      seen.add(key);
     }
     try {
-      this.#index.add(toBigKeys(keys), vectors, keys.length >= 256 ? 2 : 1);
+      this.#index.add(toBigKeys(keys), vectors, keys.length >= PARALLEL_ADD_MIN ? 2 : 1);
     } catch (error) {
-      for (const key of keys) this.#present[key] = 0;
       throw internal('add', error);
     }
     const dims = this.dimensions;
-    for (let i = 0; i < keys.length; i++) {
-      this.#arena.set(vectors.subarray(i * dims, (i + 1) * dims), keys[i]! * dims);
-    }
-    this.#size += keys.length;
+    keys.forEach((key, i) => this.#arena.set(key, vectors.subarray(i * dims, (i + 1) * dims)));
   }
 
   remove(keys: Uint32Array): number {
     this.#assertOpen();
-    const removed: number[] = [];
-    for (const key of keys) {
-      if (this.#present[key] === 1) {
-        this.#present[key] = 0;
-        removed.push(key);
-      }
-    }
+    const removed = keys.filter((key) => this.#arena.delete(key));
     if (removed.length === 0) return 0;
     try {
-      this.#index.remove(toBigKeys(Uint32Array.from(removed)));
+      this.#index.remove(toBigKeys(removed));
     } catch (error) {
-      for (const key of removed) this.#present[key] = 1;
+      for (const key of removed) this.#arena.set(key, this.#arena.row(key));
       throw internal('remove', error);
     }
-    this.#size -= removed.length;
     return removed.length;
   }
 
   has(key: number): boolean {
     this.#assertOpen();
-    return isKey(key) && this.#present[key] === 1;
+    return isKey(key) && this.#arena.has(key);
   }
 
   get(key: number, out: Float32Array): boolean {
     this.#assertOpen();
     checkOut(out, this.dimensions);
     if (!this.has(key)) return false;
-    out.set(this.#arena.subarray(key * this.dimensions, (key + 1) * this.dimensions));
+    out.set(this.#arena.row(key));
     return true;
   }
 
@@ -157,9 +140,10 @@ export class UsearchJsIndex implements VectorIndex {
     const wanted = Math.max(count, options.ef);
     const allowed = options.allowed;
     if (allowed === undefined) return this.#matches(this.#searchOne(query, wanted), count);
+    const size = this.#arena.size;
     // Over-fetch until enough allowed keys turn up or the whole index has been returned.
     for (let asked = wanted * 4; ; asked *= 4) {
-      const found = this.#searchOne(query, Math.min(asked, this.#size));
+      const found = this.#searchOne(query, Math.min(asked, size));
       const keys: number[] = [];
       const distances: number[] = [];
       for (let i = 0; i < found.keys.length && keys.length < count; i++) {
@@ -169,7 +153,7 @@ export class UsearchJsIndex implements VectorIndex {
           distances.push(found.distances[i]!);
         }
       }
-      if (keys.length === count || found.keys.length < asked || asked >= this.#size) {
+      if (keys.length === count || found.keys.length < asked || asked >= size) {
         return this.#finish(Uint32Array.from(keys), Float32Array.from(distances));
       }
     }
@@ -181,17 +165,22 @@ export class UsearchJsIndex implements VectorIndex {
     checkPositive('count', count);
     checkPositive('threads', options.threads);
     const total = queries.length / this.dimensions;
-    if (total === 0) return [];
-    if (total === 1) return [this.search(queries, count, { ef: options.ef })];
-    const wanted = Math.max(count, options.ef);
-    if (this.#size === 0)
-      return Array.from({ length: total }, () =>
-        this.#finish(new Uint32Array(0), new Float32Array(0)),
+    // One query comes back as Matches rather than BatchMatches; an empty index may throw.
+    if (total <= 1 || this.#arena.size === 0) {
+      return Array.from({ length: total }, (_, q) =>
+        this.search(queries.subarray(q * this.dimensions, (q + 1) * this.dimensions), count, {
+          ef: options.ef,
+        }),
       );
+    }
     let batch: BatchMatches;
     try {
       // A flat array of several queries yields BatchMatches; the typings cannot tell.
-      batch = this.#index.search(queries, wanted, options.threads) as unknown as BatchMatches;
+      batch = this.#index.search(
+        queries,
+        Math.max(count, options.ef),
+        options.threads,
+      ) as unknown as BatchMatches;
     } catch (error) {
       throw internal('searchBatch', error);
     }
@@ -202,32 +191,32 @@ export class UsearchJsIndex implements VectorIndex {
     this.#assertOpen();
     checkQuery(query, this.dimensions);
     checkPositive('count', count);
-    const dims = this.dimensions;
-    const rows = keys.filter((key) => this.#present[key] === 1);
-    if (rows.length === 0) return this.#finish(new Uint32Array(0), new Float32Array(0));
-    // exactSearch reads from the start of each ArrayBuffer, ignoring byteOffset: gather
-    // into a fresh array and pass the query only when it starts at offset 0.
-    const dataset = new Float32Array(rows.length * dims);
-    for (let i = 0; i < rows.length; i++) {
-      dataset.set(this.#arena.subarray(rows[i]! * dims, (rows[i]! + 1) * dims), i * dims);
-    }
+    const subset = this.#arena.gather(keys);
+    if (subset.keys.length === 0)
+      return {
+        keys: new Uint32Array(0),
+        distances: new Float32Array(0),
+        visited: null,
+        computed: null,
+      };
+    // exactSearch reads from the start of the query's ArrayBuffer, ignoring byteOffset.
     const q = query.byteOffset === 0 ? query : query.slice();
+    const metric = METRICS[this.#options.metric];
     // One query yields Matches (BatchMatches has the same two fields, hence the typing).
     let found: Matches;
     try {
       found = exactSearch(
-        dataset,
+        subset.rows,
         q,
-        dims,
-        Math.min(count, rows.length),
-        METRICS[this.#options.metric],
+        this.dimensions,
+        Math.min(count, subset.keys.length),
+        metric,
         1,
       );
     } catch (error) {
       throw internal('searchSubset', error);
     }
-    const out = new Uint32Array(found.keys.length);
-    for (let i = 0; i < out.length; i++) out[i] = rows[Number(found.keys[i])]!;
+    const out = Uint32Array.from(found.keys, (offset) => subset.keys[Number(offset)]!);
     return { keys: out, distances: found.distances, visited: null, computed: null };
   }
 
@@ -239,80 +228,38 @@ export class UsearchJsIndex implements VectorIndex {
     } catch (error) {
       throw internal('save', error);
     }
-    const keys: number[] = [];
-    for (let key = 0; key < this.#present.length; key++)
-      if (this.#present[key] === 1) keys.push(key);
-    const header = Uint32Array.of(SIDECAR_MAGIC, this.dimensions, keys.length);
-    const vectors = new Float32Array(keys.length * this.dimensions);
-    keys.forEach((key, i) =>
-      vectors.set(
-        this.#arena.subarray(key * this.dimensions, (key + 1) * this.dimensions),
-        i * this.dimensions,
-      ),
-    );
-    writeFileSync(
-      path + SIDECAR_SUFFIX,
-      Buffer.concat([u8(header), u8(Uint32Array.from(keys)), u8(vectors)]),
-    );
+    writeFileSync(path + ARENA_SUFFIX, this.#arena.toBytes());
   }
 
   /**
-   * Replaces the contents with an index saved by {@link save}. Needs both files; a missing,
-   * damaged or mismatched one throws INVALID_INPUT and changes nothing.
+   * Replaces the contents with an index written by {@link save}. Needs both files; a
+   * missing, damaged or mismatched one throws INVALID_INPUT and changes nothing.
    */
   load(path: string): void {
     this.#assertOpen();
-    const sidecar = path + SIDECAR_SUFFIX;
-    if (!existsSync(path) || !existsSync(sidecar)) {
-      throw incompatible(path, `${path} or its ${SIDECAR_SUFFIX} file is missing`);
+    const arenaPath = path + ARENA_SUFFIX;
+    if (!existsSync(path) || !existsSync(arenaPath)) {
+      throw incompatible(path, `${path} or its ${ARENA_SUFFIX} file is missing`);
     }
-    const bytes = readFileSync(sidecar);
-    const words = new Uint32Array(
-      bytes.buffer.slice(
-        bytes.byteOffset,
-        bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 4),
-      ),
-    );
-    const count = words[2] ?? 0;
-    if (
-      words[0] !== SIDECAR_MAGIC ||
-      words[1] !== this.dimensions ||
-      words.length !== 3 + count * (1 + this.dimensions)
-    ) {
-      throw incompatible(path, `${sidecar} is damaged or has other dimensions`);
-    }
+    const arena = KeyedVectorArena.fromBytes(readFileSync(arenaPath), this.dimensions);
+    if (!arena) throw incompatible(path, `${arenaPath} is damaged or has other dimensions`);
     const index = this.#newIndex();
     try {
       index.load(path);
     } catch (error) {
       throw incompatible(path, error instanceof Error ? error.message : String(error), error);
     }
-    if (index.dimensions() !== this.dimensions || index.size() !== count) {
-      throw incompatible(path, `${path} does not match its ${SIDECAR_SUFFIX} file`);
+    if (index.dimensions() !== this.dimensions || index.size() !== arena.size) {
+      throw incompatible(path, `${path} does not match its ${ARENA_SUFFIX} file`);
     }
-    const keys = words.subarray(3, 3 + count);
-    const vectors = new Float32Array(words.buffer, (3 + count) * 4, count * this.dimensions);
     this.#index = index;
-    this.#arena = new Float32Array(0);
-    this.#present = new Uint8Array(0);
-    let max = -1;
-    for (const key of keys) max = Math.max(max, key);
-    this.#grow(max + 1);
-    for (let i = 0; i < count; i++) {
-      this.#present[keys[i]!] = 1;
-      this.#arena.set(
-        vectors.subarray(i * this.dimensions, (i + 1) * this.dimensions),
-        keys[i]! * this.dimensions,
-      );
-    }
-    this.#size = count;
+    this.#arena = arena;
   }
 
   close(): void {
     // The binding has no explicit free; dropping the references lets GC reclaim it.
     this.#closed = true;
-    this.#arena = new Float32Array(0);
-    this.#present = new Uint8Array(0);
+    this.#arena = new KeyedVectorArena(this.dimensions);
   }
 
   #newIndex(): Index {
@@ -329,7 +276,8 @@ export class UsearchJsIndex implements VectorIndex {
   }
 
   #searchOne(query: Float32Array, wanted: number): Matches {
-    if (this.#size === 0) return { keys: new BigUint64Array(0), distances: new Float32Array(0) };
+    if (this.#arena.size === 0)
+      return { keys: new BigUint64Array(0), distances: new Float32Array(0) };
     try {
       return this.#index.search(query, wanted, 1);
     } catch (error) {
@@ -350,18 +298,6 @@ export class UsearchJsIndex implements VectorIndex {
     return { keys, distances, visited: null, computed: null };
   }
 
-  /** Makes room for keys below `keys`, doubling to keep growth amortised. */
-  #grow(keys: number): void {
-    if (keys <= this.#present.length) return;
-    const length = Math.max(keys, this.#present.length * 2, 64);
-    const arena = new Float32Array(length * this.dimensions);
-    arena.set(this.#arena);
-    const present = new Uint8Array(length);
-    present.set(this.#present);
-    this.#arena = arena;
-    this.#present = present;
-  }
-
   #assertOpen(): void {
     if (this.#closed) {
       throw new EngineError('CLOSED', 'the index is closed', {
@@ -375,10 +311,6 @@ function toBigKeys(keys: Uint32Array): BigUint64Array {
   const big = new BigUint64Array(keys.length);
   for (let i = 0; i < keys.length; i++) big[i] = BigInt(keys[i]!);
   return big;
-}
-
-function u8(array: Uint32Array | Float32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
 function internal(operation: string, cause: unknown): EngineError {

@@ -18,6 +18,8 @@ export class CollectionState {
   deletedSlots = 0;
   /** Next key to hand out. */
   nextKey = 0;
+  /** Bumped by every change, so caches derived from the state know when they are stale. */
+  version = 0;
   #live = 0;
   #metadataBytes = 0;
   readonly #metadataSizes = new Map<number, number>();
@@ -32,6 +34,7 @@ export class CollectionState {
   put(key: number, id: string, metadata: Metadata | null, expiresAt: number | null, metadataBytes: number): void {
     this.ids[key] = id;
     this.metadata[key] = metadata;
+    this.version += 1;
     this.#metadataBytes += metadataBytes;
     this.#idChars += id.length;
     this.#metadataSizes.set(key, metadataBytes);
@@ -47,6 +50,7 @@ export class CollectionState {
     if (id === undefined) return false;
     this.ids[key] = undefined;
     this.metadata[key] = undefined;
+    this.version += 1;
     this.#metadataBytes -= this.#metadataSizes.get(key) ?? 0;
     this.#metadataSizes.delete(key);
     this.#idChars -= id.length;
@@ -61,6 +65,7 @@ export class CollectionState {
   setMetadata(key: number, metadata: Metadata | null, metadataBytes: number): void {
     if (this.ids[key] === undefined) return;
     this.metadata[key] = metadata;
+    this.version += 1;
     this.#metadataBytes += metadataBytes - (this.#metadataSizes.get(key) ?? 0);
     this.#metadataSizes.set(key, metadataBytes);
   }

@@ -51,4 +51,6 @@ export interface CollectionStats {
   memoryBytes: number;
   /** Native batch calls made by coalescing concurrent searches, and the queries in them. */
   searchBatches: { calls: number; queries: number };
+  /** Filter cache lookups answered without a metadata scan, and those that scanned. */
+  filterCache: { hits: number; misses: number };
 }

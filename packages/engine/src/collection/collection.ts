@@ -7,6 +7,7 @@ import type { Filter } from '../filter/filter-types.js';
 import type { ExplainTrace } from '../search/explain.js';
 import { runSearch } from '../search/run-search.js';
 import type { SearchCursor, SearchHit, SearchRequest, SearchResult } from '../search/run-search.js';
+import { FilterCache } from '../search/filter-cache.js';
 import { SearchBatcher } from '../search/search-batcher.js';
 import type { SearchContext } from '../search/search-context.js';
 import { compactCollection } from '../maintenance/compact-collection.js';
@@ -51,6 +52,7 @@ export class Collection {
   readonly #core: CollectionCore;
   readonly #writer: CollectionWriter;
   readonly #batcher: SearchBatcher;
+  readonly #filterCache = new FilterCache();
   readonly #newIndex: (config: ResolvedCollectionConfig) => VectorIndex;
   #busy: string | null = null;
   #lastCompaction: CompactionReport | null = null;
@@ -363,6 +365,7 @@ export class Collection {
       indexMemoryBytes,
       memoryBytes: indexMemoryBytes + state.heapEstimateBytes(),
       searchBatches: { calls: this.#batcher.batches, queries: this.#batcher.batchedQueries },
+      filterCache: { hits: this.#filterCache.hits, misses: this.#filterCache.misses },
     };
   }
 
@@ -401,6 +404,7 @@ export class Collection {
       state: this.#core.state,
       index: this.#core.index,
       batcher: this.#batcher,
+      filterCache: this.#filterCache,
       readVector: (key, out) => this.#core.storage.readVector(this.name, key, out),
     };
   }
@@ -410,14 +414,15 @@ export class Collection {
     const limits = this.#core.db.limits;
     const rawQuery = toVector(vector, this.#core.config.dimensions, label);
     const query = this.#core.config.distance === 'cosine' ? prepareForIndex('cosine', rawQuery.slice(), label) : rawQuery;
-    const filter = options.filter == null ? null : compileFilter(options.filter).test;
+    const compiled = options.filter == null ? null : compileFilter(options.filter);
     const postFilter = options.postFilter == null ? null : compileFilter(options.postFilter, { code: 'INVALID_POST_FILTER' }).test;
     return {
       query,
       rawQuery,
       k: validateK(k, limits),
       ef: validateEf(options.efSearch, this.#core.config.index.efSearch),
-      filter,
+      filter: compiled === null ? null : compiled.test,
+      filterKey: compiled === null ? null : JSON.stringify(compiled.source),
       postFilter,
       postFilterFactor: validatePostFilterFactor(options.postFilterFactor),
       includeVectors: options.includeVectors === true,

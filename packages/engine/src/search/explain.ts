@@ -22,6 +22,8 @@ export interface ExplainTrace {
     estimatedSelectivity: number;
     /** Share it really matched, when the plan scanned the metadata; else null. */
     exactSelectivity: number | null;
+    /** True when the matching set came from the filter cache (same filter, no write since). */
+    filterCacheHit: boolean;
   };
   timing: {
     totalUs: number;

@@ -18,6 +18,8 @@ export interface CandidatePlan {
   exactSelectivity: number | null;
   /** Microseconds spent on filter work while planning. */
   filterUs: number;
+  /** True when the matching keys came from the filter cache instead of a scan. */
+  filterCacheHit: boolean;
   /** Upper bound on the candidates this plan can ever produce. */
   reachable: number;
   /** True if candidates still need the predicate checked (post-filter plans). */
@@ -39,6 +41,7 @@ export function planSearch(
   predicate: ((key: number) => boolean) | null,
   now: number,
   forceExact = false,
+  filterKey: string | null = null,
 ): CandidatePlan {
   const { state, index, dbConfig } = ctx;
   const live = state.live;
@@ -49,6 +52,7 @@ export function planSearch(
       estimatedSelectivity: 1,
       exactSelectivity: null,
       filterUs: 0,
+      filterCacheHit: false,
       reachable: live,
       checkPredicate: state.expiresAt.size > 0,
       fetch: (count, ef) => ctx.batcher.search(query, count, ef),
@@ -68,6 +72,7 @@ export function planSearch(
         estimatedSelectivity: estimated,
         exactSelectivity: null,
         filterUs: nowUs() - started,
+        filterCacheHit: false,
         reachable: live,
         checkPredicate: true,
         fetch: (count, ef) => {
@@ -78,11 +83,9 @@ export function planSearch(
     }
   }
 
-  const matched: number[] = [];
-  state.forEachVisible(now, (key) => {
-    if (predicate(key)) matched.push(key);
-  });
-  const keys = Uint32Array.from(matched);
+  const hitsBefore = ctx.filterCache.hits;
+  const keys = matchingKeys(ctx, predicate, now, filterKey);
+  const filterCacheHit = ctx.filterCache.hits > hitsBefore;
   const exact = live === 0 ? 0 : keys.length / live;
   if (Number.isNaN(estimated)) estimated = exact;
   const filterUs = nowUs() - started;
@@ -96,6 +99,7 @@ export function planSearch(
       estimatedSelectivity: estimated,
       exactSelectivity: exact,
       filterUs,
+      filterCacheHit,
       reachable: keys.length,
       checkPredicate: false,
       fetch: (count) => index.searchSubset(query, keys, Math.min(count, keys.length)),
@@ -109,10 +113,31 @@ export function planSearch(
     estimatedSelectivity: estimated,
     exactSelectivity: exact,
     filterUs,
+    filterCacheHit,
     reachable: keys.length,
     checkPredicate: false,
     fetch: (count, ef) => index.search(query, count, { ef: Math.max(ef, Math.ceil(count / Math.max(exact, 0.001))), allowed }),
   };
+}
+
+/**
+ * The visible keys the predicate accepts, from the filter cache when the same filter ran
+ * since the last write (never when vectors can expire: time alone changes the answer).
+ */
+function matchingKeys(ctx: SearchContext, predicate: (key: number) => boolean, now: number, filterKey: string | null): Uint32Array {
+  const { state, filterCache } = ctx;
+  const cacheable = filterKey !== null && state.expiresAt.size === 0;
+  if (cacheable) {
+    const cached = filterCache.get(filterKey, state.version);
+    if (cached) return cached;
+  }
+  const matched: number[] = [];
+  state.forEachVisible(now, (key) => {
+    if (predicate(key)) matched.push(key);
+  });
+  const keys = Uint32Array.from(matched);
+  if (cacheable) filterCache.set(filterKey, state.version, keys);
+  return keys;
 }
 
 /** Evaluates the predicate on a pseudo-random sample of keys (deterministic per state size). */

@@ -42,6 +42,8 @@ export interface SearchRequest {
   k: number;
   ef: number;
   filter: ((metadata: Metadata | null) => boolean) | null;
+  /** Canonical JSON of the filter, the key of the filter cache. */
+  filterKey: string | null;
   postFilter: ((metadata: Metadata | null) => boolean) | null;
   postFilterFactor: number;
   includeVectors: boolean;
@@ -64,7 +66,7 @@ export async function runSearch(
   const filter = req.filter;
   const predicate = filter === null ? null : (key: number) => filter(metadata[key] ?? null);
 
-  let plan = planSearch(ctx, req.query, predicate, now);
+  let plan = planSearch(ctx, req.query, predicate, now, false, req.filterKey);
   // Results wanted before the post-filter: one extra tells whether more exist.
   const wanted = req.postFilter ? req.k * req.postFilterFactor : req.k + 1;
   let indexUs = 0;
@@ -96,7 +98,7 @@ export async function runSearch(
       // A widening graph search can still miss matches; never answer short while more
       // vectors match than were found: fall back to an exact scan of the matching set.
       if (plan.strategy === 'hnsw-post-filter' || plan.strategy === 'hnsw-filtered') {
-        plan = planSearch(ctx, req.query, predicate ?? (() => true), now, true);
+        plan = planSearch(ctx, req.query, predicate ?? (() => true), now, true, req.filterKey);
         filterUs += plan.filterUs;
         count = Math.min(wanted, plan.reachable);
         if (plan.reachable > keys.length) continue;
@@ -132,6 +134,7 @@ export async function runSearch(
         reason: plan.reason,
         estimatedSelectivity: plan.estimatedSelectivity,
         exactSelectivity: plan.exactSelectivity,
+        filterCacheHit: plan.filterCacheHit,
       },
       timing: { totalUs: nowUs() - started, indexUs, filterUs, fetchUs },
       index: { kind: ctx.index.kind, visitedNodes: visited, distanceComputations: computed, efUsed, rounds },

@@ -1,0 +1,63 @@
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Tables of a `.needle` file. Changing anything here needs a migration: run
+ * `npm run db:generate -w @needle/engine` and commit the SQL it writes under `drizzle/`
+ * (see docs/adr/0006 for when the format version must be bumped too).
+ */
+
+/** One row per collection; `config` is the resolved collection config as JSON. */
+export const collections = sqliteTable('collections', {
+  name: text('name').primaryKey(),
+  config: text('config').notNull(),
+  /** Milliseconds since the epoch. */
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * One row per live vector. `vector` holds the original float32 values in the machine's
+ * (little-endian) byte order; `key` is the engine's integer key, `id` the caller's.
+ */
+export const vectors = sqliteTable(
+  'vectors',
+  {
+    collection: text('collection').notNull(),
+    key: integer('key').notNull(),
+    id: text('id').notNull(),
+    vector: blob('vector', { mode: 'buffer' }).notNull(),
+    /** Metadata as JSON text, or null. */
+    metadata: text('metadata'),
+    /** Expiry in ms since the epoch, or null for never. */
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.collection, t.key] }),
+    uniqueIndex('vectors_collection_id').on(t.collection, t.id),
+    index('vectors_expires_at').on(t.expiresAt),
+  ],
+);
+
+/**
+ * The change log: one row per mutation, `seq` strictly increasing and never reused
+ * (AUTOINCREMENT), so a saved index, a backup or a replica can say "everything up to seq N".
+ */
+export const changes = sqliteTable(
+  'changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    collection: text('collection').notNull(),
+    /** `put`, `delete` or `metadata`. */
+    op: text('op').notNull(),
+    key: integer('key').notNull(),
+    id: text('id').notNull(),
+    /** Commit time, ms since the epoch. */
+    at: integer('at').notNull(),
+  },
+  (t) => [index('changes_collection_seq').on(t.collection, t.seq)],
+);
+
+/** Facts about the file itself; `format_version` is written by the migrations. */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
