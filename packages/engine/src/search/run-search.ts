@@ -59,8 +59,11 @@ export async function runSearch(
   ctx: SearchContext,
   req: SearchRequest,
 ): Promise<SearchResult & { explain?: ExplainTrace }> {
-  const started = req.explain ? nowUs() : 0;
   const { state, config } = ctx;
+  if (!req.explain && req.filter === null && req.postFilter === null && req.searchAfter === null && state.expiresAt.size === 0) {
+    return plainSearch(ctx, req);
+  }
+  const started = req.explain ? nowUs() : 0;
   const now = Date.now();
   const metadata = state.metadata;
   const filter = req.filter;
@@ -153,6 +156,28 @@ export async function runSearch(
     };
   }
   return result;
+}
+
+/** The hot path: no filter, cursor, expiry or trace, so nothing to plan or check. */
+async function plainSearch(ctx: SearchContext, req: SearchRequest): Promise<SearchResult> {
+  const live = ctx.state.live;
+  if (live === 0) return { hits: [], hasMore: false, nextCursor: null };
+  const count = Math.min(req.k + 1, live);
+  const matches = await ctx.batcher.search(req.query, count, Math.max(req.ef, count));
+  const n = matches.keys.length;
+  const keys = new Array<number>(n);
+  const distances = new Array<number>(n);
+  const distance = ctx.config.distance;
+  for (let i = 0; i < n; i++) {
+    keys[i] = matches.keys[i]!;
+    distances[i] = toPublicDistance(distance, matches.distances[i]!);
+  }
+  orderTies(ctx.state.ids, keys, distances);
+  const hasMore = n > req.k;
+  if (hasMore) trim(keys, distances, req.k);
+  const hits = toHits(ctx, keys, distances, req.includeVectors);
+  const last = hits[hits.length - 1];
+  return { hits, hasMore, nextCursor: hasMore && last ? { distance: last.distance, id: last.id } : null };
 }
 
 /** Turns raw matches into the keys and public distances that pass every check, in order. */

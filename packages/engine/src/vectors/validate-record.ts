@@ -57,25 +57,43 @@ export function toVector(input: unknown, dimensions: number, label: string): Flo
       details: { expected: dimensions, actual: input.length },
     });
   }
-  const out = new Float32Array(dimensions);
-  for (let i = 0; i < dimensions; i++) {
-    const value = input[i];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new EngineError('INVALID_VECTOR', `${label}: component ${i} is ${formatValue(value)}, not a finite number`, {
-        help: 'Replace NaN and ±Infinity (often from a division by zero in normalisation) with finite numbers.',
-        details: { index: i },
-      });
-    }
-    out[i] = value;
-    // A finite float64 can still overflow float32.
-    if (!Number.isFinite(out[i])) {
-      throw new EngineError('INVALID_VECTOR', `${label}: component ${i} (${value}) overflows float32`, {
-        help: 'Scale the vector so every component is within ±3.4e38.',
-        details: { index: i },
-      });
+  // Typed arrays copy natively; a plain array is converted in one pass. Then one tight
+  // loop over the float32 values finds NaN, ±Infinity and float32 overflow alike.
+  let out: Float32Array;
+  if (input instanceof Float32Array) out = input.slice();
+  else if (input instanceof Float64Array) out = Float32Array.from(input);
+  else {
+    out = new Float32Array(dimensions);
+    for (let i = 0; i < dimensions; i++) {
+      const v = input[i];
+      if (typeof v !== 'number') throw invalidComponent(input, i, label);
+      out[i] = v;
     }
   }
+  let bad = -1;
+  for (let i = 0; i < dimensions; i++) {
+    const v = out[i]!;
+    if (v - v !== 0) {
+      bad = i;
+      break;
+    }
+  }
+  if (bad >= 0) throw invalidComponent(input, bad, label);
   return out;
+}
+
+function invalidComponent(input: ArrayLike<unknown>, i: number, label: string): EngineError {
+  const value = input[i];
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return new EngineError('INVALID_VECTOR', `${label}: component ${i} (${value}) overflows float32`, {
+      help: 'Scale the vector so every component is within ±3.4e38.',
+      details: { index: i },
+    });
+  }
+  return new EngineError('INVALID_VECTOR', `${label}: component ${i} is ${formatValue(value)}, not a finite number`, {
+    help: 'Replace NaN and ±Infinity (often from a division by zero in normalisation) with finite numbers.',
+    details: { index: i },
+  });
 }
 
 /**
