@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
+import { parseOrThrow } from './parse-or-throw.js';
+
+import { encryptionConfigSchema } from './crypto/encryption-config.js';
 import { EngineError } from './errors.js';
 import { formatValue } from './format-value.js';
+import { walOptionsSchema } from './storage/sqlite/sqlite-options.js';
 
 /** Public distance names and the aliases the REST contract accepts for them. */
 export const DISTANCE_ALIASES = {
@@ -31,7 +35,11 @@ export const limitsSchema = z.object({
   maxDimensions: z.number().int().positive().default(65_536),
   maxK: z.number().int().positive().default(10_000),
   maxBatchSize: z.number().int().positive().default(10_000),
-  maxMetadataBytes: z.number().int().positive().default(64 * 1024),
+  maxMetadataBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   maxMetadataDepth: z.number().int().positive().default(10),
   maxIdBytes: z.number().int().positive().default(1024),
   maxQueryLimit: z.number().int().positive().default(10_000),
@@ -43,6 +51,10 @@ export type Limits = z.infer<typeof limitsSchema>;
 /** Options of `Database.open`. Every field is optional. */
 export const databaseConfigSchema = z.object({
   limits: limitsSchema.prefault({}),
+  /** WAL settings of a file database: sync mode, checkpoint interval, WAL size limit. */
+  wal: walOptionsSchema.prefault({}),
+  /** Encryption at rest of a file database (the file, its WAL and the saved indexes). */
+  encryption: encryptionConfigSchema.optional(),
   /** Which ANN implementation to use; `auto` takes the native addon when it loaded. */
   indexImplementation: z.enum(['auto', 'native', 'usearch-js']).default('auto'),
   /** Native threads for a coalesced batch of concurrent searches. */
@@ -96,16 +108,24 @@ export function resolveCollectionConfig(input: unknown, limits: Limits): Resolve
   const parsed = parseOrThrow(collectionConfigSchema, input, 'collection config');
   const { dimensions } = parsed;
   if (!Number.isInteger(dimensions) || dimensions < 1) {
-    throw new EngineError('INVALID_DIMENSIONS', `dimensions must be a positive integer, got ${formatValue(dimensions)}`, {
-      help: 'Pass the length of your embedding vectors, e.g. { dimensions: 384 }.',
-      details: { dimensions },
-    });
+    throw new EngineError(
+      'INVALID_DIMENSIONS',
+      `dimensions must be a positive integer, got ${formatValue(dimensions)}`,
+      {
+        help: 'Pass the length of your embedding vectors, e.g. { dimensions: 384 }.',
+        details: { dimensions },
+      },
+    );
   }
   if (dimensions > limits.maxDimensions) {
-    throw new EngineError('DIMENSIONS_TOO_LARGE', `dimensions ${dimensions} exceeds the limit of ${limits.maxDimensions}`, {
-      help: `Use at most ${limits.maxDimensions} dimensions, or raise limits.maxDimensions.`,
-      details: { dimensions, limit: limits.maxDimensions },
-    });
+    throw new EngineError(
+      'DIMENSIONS_TOO_LARGE',
+      `dimensions ${dimensions} exceeds the limit of ${limits.maxDimensions}`,
+      {
+        help: `Use at most ${limits.maxDimensions} dimensions, or raise limits.maxDimensions.`,
+        details: { dimensions, limit: limits.maxDimensions },
+      },
+    );
   }
   const distance = resolveDistance(parsed.distance);
   const profile = HNSW_PROFILES[parsed.index.profile ?? 'balanced'];
@@ -129,18 +149,5 @@ export function resolveDistance(name: unknown): Distance {
   throw new EngineError('INVALID_DISTANCE', `unknown distance ${JSON.stringify(name)}`, {
     help: `Use one of: ${Object.keys(DISTANCE_ALIASES).join(', ')}.`,
     details: { distance: name },
-  });
-}
-
-/** Parses with zod and turns a failure into an `INVALID_INPUT` EngineError naming the field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.length ? issue.path.join('.') : '(root)';
-  throw new EngineError('INVALID_INPUT', `invalid ${what}: ${path}: ${issue?.message ?? 'invalid value'}`, {
-    help: `Fix the field "${path}" of the ${what}.`,
-    details: { path, issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-    cause: result.error,
   });
 }

@@ -1,11 +1,22 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 import { createVectorIndex } from './ann/create-vector-index.js';
 import type { VectorIndex } from './ann/vector-index.js';
 import { Collection } from './collection/collection.js';
-import { databaseConfigSchema, parseOrThrow, resolveCollectionConfig } from './config.js';
+import { databaseConfigSchema, resolveCollectionConfig } from './config.js';
 import type { CollectionConfig, DatabaseConfig, ResolvedCollectionConfig, ResolvedDatabaseConfig } from './config.js';
+import type { EncryptionConfig } from './crypto/encryption-config.js';
+import { resolveKey } from './crypto/key-source.js';
+import { Keyring } from './crypto/keyring.js';
 import { EngineError } from './errors.js';
+import type { ProgressListener } from './maintenance/rebuild-index.js';
+import { parseOrThrow } from './parse-or-throw.js';
+import { loadIndexFile, removeIndexFile, saveIndexFile } from './persistence/index-files.js';
+import { readOrCreateSalt } from './persistence/key-salt.js';
 import { MemoryStorage } from './storage/memory-storage.js';
-import type { Storage } from './storage/storage.js';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import type { CheckpointStats, Storage, StorageStats } from './storage/storage.js';
 import { indexMetricOf } from './vectors/metric.js';
 
 const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,256}$/;
@@ -19,15 +30,39 @@ export interface CollectionInfo {
   deletedCount: number;
 }
 
+/** What opening a database found and did, per collection: the answer to "what was repaired?". */
+export interface OpenReport {
+  durationMs: number;
+  collections: {
+    name: string;
+    /** `loaded`: the saved index was used; `rebuilt`: it was missing or damaged. */
+    index: 'loaded' | 'rebuilt';
+    /** Why the index was rebuilt, when it was. */
+    reason: string | null;
+    /** Change-log entries replayed onto a loaded index. */
+    replayed: number;
+    /** Vectors added to a rebuilt index. */
+    rebuilt: number;
+  }[];
+}
+
+/** Options of `Database.open` that are not settings of the database. */
+export interface OpenOptions {
+  /** Hears about long work while opening (index rebuilds). */
+  onProgress?: (collection: string, progress: Parameters<ProgressListener>[0]) => void;
+}
+
 /**
- * A Needle database: named collections of vectors, in-process, like SQLite.
+ * A Needle database: named collections of vectors, in-process, like SQLite. A file path
+ * gives a durable database (one SQLite file in WAL mode, plus saved indexes beside it);
+ * `':memory:'` keeps everything in this process.
  *
  * @example
  * ```ts
  * import { Database } from '@needle/engine';
  *
- * const db = await Database.open(':memory:');
- * const docs = await db.createCollection('docs', { dimensions: 384 });
+ * const db = await Database.open('data/app.needle', { wal: { syncMode: 'fsync' } });
+ * const docs = db.hasCollection('docs') ? db.collection('docs') : await db.createCollection('docs', { dimensions: 384 });
  * await docs.insert({ id: 'intro', vector: embedding, metadata: { lang: 'en' } });
  * const { hits } = await docs.search(queryEmbedding, 10);
  * await db.close();
@@ -36,35 +71,55 @@ export interface CollectionInfo {
 export class Database {
   readonly path: string;
   readonly config: ResolvedDatabaseConfig;
+  /** What `open` found and repaired. */
+  readonly openReport: OpenReport;
   readonly #storage: Storage;
+  readonly #keyring: Keyring | undefined;
   readonly #collections = new Map<string, Collection>();
+  /** The state version of each collection when its index was last saved. */
+  readonly #savedVersion = new Map<string, number>();
   #sweeper: NodeJS.Timeout | undefined;
+  #checkpointer: NodeJS.Timeout | undefined;
+  #checkpointing: Promise<CheckpointStats> | null = null;
   #closed = false;
 
-  private constructor(path: string, config: ResolvedDatabaseConfig, storage: Storage) {
+  private constructor(path: string, config: ResolvedDatabaseConfig, storage: Storage, keyring: Keyring | undefined) {
     this.path = path;
     this.config = config;
     this.#storage = storage;
+    this.#keyring = keyring;
+    this.openReport = { durationMs: 0, collections: [] };
   }
 
-  /**
-   * Opens a database. `':memory:'` keeps everything in this process; file paths arrive
-   * with the durable store.
-   */
-  static async open(path: string, config: DatabaseConfig = {}): Promise<Database> {
+  /** Opens (or creates) a database: a `.needle` file path, or `':memory:'`. */
+  static async open(path: string, config: DatabaseConfig = {}, options: OpenOptions = {}): Promise<Database> {
+    const started = performance.now();
     const resolved = parseOrThrow(databaseConfigSchema, config, 'database config');
-    if (path !== ':memory:') {
-      throw new EngineError('INVALID_INPUT', `cannot open "${path}": only ':memory:' databases are supported by this build`, {
-        help: "Open ':memory:' for an in-process database.",
-        details: { path },
+    let storage: Storage;
+    let keyring: Keyring | undefined;
+    if (path === ':memory:') {
+      storage = new MemoryStorage();
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      if (resolved.encryption) keyring = new Keyring(await databaseKey(path, resolved.encryption));
+      storage = await SqliteStorage.open(path, {
+        // The database runs the checkpoint timer itself: it saves the indexes at checkpoint.
+        wal: { ...resolved.wal, checkpointIntervalMs: 0 },
+        cipherKey: keyring?.current.key,
       });
     }
-    const db = new Database(path, resolved, new MemoryStorage());
-    for (const stored of db.#storage.listCollections()) {
-      const collection = db.#instantiate(stored.name, stored.config);
-      await collection.load();
+    const db = new Database(path, resolved, storage, keyring);
+    try {
+      for (const stored of storage.listCollections()) {
+        const collection = db.#instantiate(stored.name, stored.config);
+        db.openReport.collections.push(await db.#loadCollection(collection, stored.config, options));
+      }
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err;
     }
-    db.#startSweeper();
+    db.openReport.durationMs = performance.now() - started;
+    db.#startTimers();
     return db;
   }
 
@@ -117,17 +172,101 @@ export class Database {
     const collection = this.collection(name);
     await this.#storage.dropCollection(name);
     this.#collections.delete(name);
+    this.#savedVersion.delete(name);
     collection.close();
+    if (this.path !== ':memory:') removeIndexFile(this.path, name);
   }
 
-  /** Closes every collection and the storage. The database is unusable afterwards. */
+  /**
+   * Moves the WAL into the main file and saves every changed collection's index with the
+   * change-log seq it covers, so the next open loads it instead of rebuilding. Runs on the
+   * WAL timer and on close too.
+   */
+  async checkpoint(): Promise<CheckpointStats> {
+    this.#assertOpen();
+    return this.#checkpoint();
+  }
+
+  /** Storage figures: file and WAL bytes, last checkpoint. */
+  storageStats(): StorageStats {
+    return this.#storage.stats();
+  }
+
+  /**
+   * Re-encrypts the database under a new key while it stays open for readers: the file and
+   * its WAL, then every saved index. The old key stays known to this process, so files it
+   * sealed (backups) remain readable.
+   */
+  async rotateKey(encryption: EncryptionConfig): Promise<{ keyId: string; previousKeyId: string }> {
+    this.#assertOpen();
+    const keyring = this.#keyring;
+    if (!keyring || !(this.#storage instanceof SqliteStorage)) {
+      throw new EngineError('INVALID_INPUT', 'this database is not encrypted', {
+        help: 'Open the database with an `encryption` setting to encrypt it; rotation re-keys an encrypted one.',
+      });
+    }
+    const previousKeyId = keyring.current.keyId;
+    const next = await resolveKey(encryption, readOrCreateSalt(this.path, false));
+    await this.#storage.rekey(next.key);
+    keyring.rotate(next);
+    this.#savedVersion.clear();
+    await this.#checkpoint();
+    return { keyId: next.keyId, previousKeyId };
+  }
+
+  /** Checkpoints, closes every collection and the storage. The database is unusable afterwards. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#closed = true;
     clearInterval(this.#sweeper);
-    for (const c of this.#collections.values()) c.close();
-    this.#collections.clear();
-    await this.#storage.close();
+    clearInterval(this.#checkpointer);
+    try {
+      if (this.path !== ':memory:') await this.#checkpoint();
+    } finally {
+      this.#closed = true;
+      for (const c of this.#collections.values()) c.close();
+      this.#collections.clear();
+      await this.#storage.close();
+    }
+  }
+
+  async #checkpoint(): Promise<CheckpointStats> {
+    // One checkpoint at a time; a caller arriving meanwhile shares the running one.
+    this.#checkpointing ??= (async () => {
+      try {
+        const stats = await this.#storage.checkpoint();
+        if (this.path !== ':memory:') {
+          for (const c of this.#collections.values()) {
+            const version = c.changeVersion;
+            if (this.#savedVersion.get(c.name) === version) continue;
+            // Read in the same tick as the save below: every committed change is applied.
+            const seq = this.#storage.lastSeq();
+            const saved = await saveIndexFile(this.path, c.name, c.config, c.currentIndex(), seq, this.#keyring);
+            if (saved) this.#savedVersion.set(c.name, version);
+          }
+        }
+        return stats;
+      } finally {
+        this.#checkpointing = null;
+      }
+    })();
+    return this.#checkpointing;
+  }
+
+  async #loadCollection(collection: Collection, config: ResolvedCollectionConfig, options: OpenOptions): Promise<OpenReport['collections'][number]> {
+    const onProgress: ProgressListener | undefined = options.onProgress && ((p) => options.onProgress!(collection.name, p));
+    if (this.path !== ':memory:') {
+      const found = await loadIndexFile(this.path, collection.name, config, this.#newIndex(config), this.#keyring);
+      if (found.status === 'loaded') {
+        const { replayed } = await collection.load({ saved: { index: found.index, seq: found.seq }, onProgress });
+        if (replayed === 0) this.#savedVersion.set(collection.name, collection.changeVersion);
+        return { name: collection.name, index: 'loaded', reason: null, replayed, rebuilt: 0 };
+      }
+      const reason = found.status === 'missing' ? 'no saved index' : found.reason;
+      const { rebuilt } = await collection.load({ onProgress });
+      return { name: collection.name, index: 'rebuilt', reason, replayed: 0, rebuilt };
+    }
+    const { rebuilt } = await collection.load({ onProgress });
+    return { name: collection.name, index: 'rebuilt', reason: 'in-memory database', replayed: 0, rebuilt };
   }
 
   #instantiate(name: string, config: ResolvedCollectionConfig): Collection {
@@ -150,12 +289,19 @@ export class Database {
     );
   }
 
-  #startSweeper(): void {
-    if (this.config.ttlSweepIntervalMs === 0) return;
-    this.#sweeper = setInterval(() => {
-      for (const c of this.#collections.values()) void c.sweepExpired().catch(() => undefined);
-    }, this.config.ttlSweepIntervalMs);
-    this.#sweeper.unref();
+  #startTimers(): void {
+    if (this.config.ttlSweepIntervalMs > 0) {
+      this.#sweeper = setInterval(() => {
+        for (const c of this.#collections.values()) void c.sweepExpired().catch(() => undefined);
+      }, this.config.ttlSweepIntervalMs);
+      this.#sweeper.unref();
+    }
+    if (this.path !== ':memory:' && this.config.wal.checkpointIntervalMs > 0) {
+      this.#checkpointer = setInterval(() => {
+        if (!this.#closed) void this.#checkpoint().catch(() => undefined);
+      }, this.config.wal.checkpointIntervalMs);
+      this.#checkpointer.unref();
+    }
   }
 
   #assertOpen(): void {
@@ -163,6 +309,18 @@ export class Database {
       throw new EngineError('CLOSED', 'the database is closed', { help: 'Open it again with Database.open.' });
     }
   }
+}
+
+/** Resolves the database key, creating the KDF salt of a new passphrase-keyed database. */
+async function databaseKey(path: string, encryption: NonNullable<ResolvedDatabaseConfig['encryption']>) {
+  const needsSalt = encryption.kdf !== 'none' && encryption.salt === undefined;
+  const salt = needsSalt ? readOrCreateSalt(path, !existsSync(path)) : undefined;
+  if (needsSalt && !salt) {
+    throw new EngineError('KEY_UNAVAILABLE', `the key salt of "${path}" is missing`, {
+      help: `Restore the file "${path}-salt" that sits beside the database; without it the passphrase cannot produce the key.`,
+    });
+  }
+  return resolveKey(encryption, salt);
 }
 
 function validateName(name: unknown): void {

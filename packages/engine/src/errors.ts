@@ -78,6 +78,12 @@ export const ENGINE_ERROR_CODES = {
   SEALED_FILE_CORRUPT: 'SEALED_FILE_CORRUPT',
   /** A file was written by a newer format version than this build reads; it is left untouched. */
   UNSUPPORTED_FORMAT_VERSION: 'UNSUPPORTED_FORMAT_VERSION',
+  /** The file is not a Needle database (not SQLite at all, or SQLite without Needle's tables). */
+  NOT_A_DATABASE: 'NOT_A_DATABASE',
+  /** A write was refused because the disk is full; committed data is intact, retry once space returns. */
+  DISK_FULL: 'DISK_FULL',
+  /** The store of record failed to read or write (I/O error, corruption, file locked by another process). */
+  STORAGE_ERROR: 'STORAGE_ERROR',
   /** An invariant broke inside the engine; this is a bug, never the caller's fault. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;

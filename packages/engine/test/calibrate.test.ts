@@ -11,7 +11,11 @@ describe('calibrate', () => {
   beforeAll(async () => {
     db = await Database.open(':memory:');
     // A deliberately weak graph, so the textbook ef is not enough.
-    col = await db.createCollection('cal', { dimensions: 48, distance: 'euclidean', index: { m: 4, efConstruction: 16, efSearch: 4 } });
+    col = await db.createCollection('cal', {
+      dimensions: 48,
+      distance: 'euclidean',
+      index: { m: 4, efConstruction: 16, efSearch: 4 },
+    });
     await col.insertMany(items);
   });
   afterAll(async () => {
@@ -39,7 +43,10 @@ describe('calibrate', () => {
     let total = 0;
     for (const q of queries) {
       const { hits } = await col.search(q, 10);
-      total += recall(hits.map((h) => h.id), bruteForce('euclidean', items, q, 10).map((t) => t.id));
+      total += recall(
+        hits.map((h) => h.id),
+        bruteForce('euclidean', items, q, 10).map((t) => t.id),
+      );
     }
     expect(total / queries.length).toBeGreaterThanOrEqual(0.88);
   });
@@ -52,9 +59,13 @@ describe('calibrate', () => {
   });
 
   it('refuses invalid options and a concurrent calibration', async () => {
-    await expect(col.calibrate({ targetRecall: 1.5 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(col.calibrate({ targetRecall: 1.5 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     const first = col.calibrate({ sampleSize: 20 });
-    await expect(col.calibrate({ sampleSize: 20 })).rejects.toMatchObject({ code: 'OPERATION_IN_PROGRESS' });
+    await expect(col.calibrate({ sampleSize: 20 })).rejects.toMatchObject({
+      code: 'OPERATION_IN_PROGRESS',
+    });
     await first;
   });
 });

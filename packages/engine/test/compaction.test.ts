@@ -5,7 +5,11 @@ import type { Collection } from '../src/index.js';
 import { bruteForce, clustered, recall } from './helpers/datasets.js';
 
 describe('compaction', () => {
-  const items = clustered(4000, 16, 3).map((vector, i) => ({ id: `v${i}`, vector, metadata: { i } }));
+  const items = clustered(4000, 16, 3).map((vector, i) => ({
+    id: `v${i}`,
+    vector,
+    metadata: { i },
+  }));
   let db: Database;
   let col: Collection;
   beforeEach(async () => {
@@ -19,7 +23,12 @@ describe('compaction', () => {
   });
 
   it('reports fragmentation, and a dry run changes nothing', async () => {
-    expect(col.stats()).toMatchObject({ count: 2000, deletedCount: 2000, fragmentationRatio: 0.5, needsCompaction: true });
+    expect(col.stats()).toMatchObject({
+      count: 2000,
+      deletedCount: 2000,
+      fragmentationRatio: 0.5,
+      needsCompaction: true,
+    });
     const dry = await col.compact({ dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, removed: 2000, vectors: 2000 });
     expect(dry.reclaimedBytes).toBeGreaterThan(0);
@@ -42,13 +51,28 @@ describe('compaction', () => {
     expect(report).toMatchObject({ dryRun: false, removed: 2000, vectors: 2000 });
     expect(phases).toContain('rebuild');
     expect(phases.at(-1)).toBe('done');
-    expect(col.stats()).toMatchObject({ count: 2000, deletedCount: 0, fragmentationRatio: 0, needsCompaction: false });
+    expect(col.stats()).toMatchObject({
+      count: 2000,
+      deletedCount: 0,
+      fragmentationRatio: 0,
+      needsCompaction: false,
+    });
     expect(col.lastCompaction).toMatchObject({ removed: 2000 });
     for (let i = 0; i < queries.length; i++) {
       const after = await col.search(queries[i]!, 10);
       const truth = bruteForce('cosine', live, queries[i]!, 10).map((t) => t.id);
-      expect(recall(after.hits.map((h) => h.id), truth)).toBeGreaterThanOrEqual(0.8);
-      expect(recall(before[i]!.hits.map((h) => h.id), truth)).toBeGreaterThanOrEqual(0.8);
+      expect(
+        recall(
+          after.hits.map((h) => h.id),
+          truth,
+        ),
+      ).toBeGreaterThanOrEqual(0.8);
+      expect(
+        recall(
+          before[i]!.hits.map((h) => h.id),
+          truth,
+        ),
+      ).toBeGreaterThanOrEqual(0.8);
     }
   });
 

@@ -21,14 +21,29 @@ describe('Database', () => {
     expect(db.collection('alpha').config.dimensions).toBe(4);
     await db.dropCollection('alpha');
     expect(db.hasCollection('alpha')).toBe(false);
-    expect(() => db.collection('alpha')).toThrow(expect.objectContaining({ code: 'COLLECTION_NOT_FOUND' }));
+    expect(() => db.collection('alpha')).toThrow(
+      expect.objectContaining({ code: 'COLLECTION_NOT_FOUND' }),
+    );
   });
 
   it('resolves distance aliases and profile defaults', async () => {
     const l2 = await db.createCollection('a', { dimensions: 2, distance: 'l2' });
-    const ip = await db.createCollection('b', { dimensions: 2, distance: 'inner_product', index: { profile: 'high-recall' } });
-    const dot = await db.createCollection('c', { dimensions: 2, distance: 'dot_product', index: { m: 12 } });
-    expect(l2.config).toEqual({ dimensions: 2, distance: 'euclidean', quantization: 'f32', index: { m: 16, efConstruction: 200, efSearch: 50 } });
+    const ip = await db.createCollection('b', {
+      dimensions: 2,
+      distance: 'inner_product',
+      index: { profile: 'high-recall' },
+    });
+    const dot = await db.createCollection('c', {
+      dimensions: 2,
+      distance: 'dot_product',
+      index: { m: 12 },
+    });
+    expect(l2.config).toEqual({
+      dimensions: 2,
+      distance: 'euclidean',
+      quantization: 'f32',
+      index: { m: 16, efConstruction: 200, efSearch: 50 },
+    });
     expect(ip.config.distance).toBe('dot');
     expect(ip.config.index).toEqual({ m: 32, efConstruction: 400, efSearch: 200 });
     expect(dot.config.index).toEqual({ m: 12, efConstruction: 200, efSearch: 50 });
@@ -51,14 +66,18 @@ describe('Database', () => {
 
   it('refuses a second collection with the same name', async () => {
     await db.createCollection('docs', { dimensions: 3 });
-    await expect(db.createCollection('docs', { dimensions: 3 })).rejects.toMatchObject({ code: 'COLLECTION_EXISTS' });
+    await expect(db.createCollection('docs', { dimensions: 3 })).rejects.toMatchObject({
+      code: 'COLLECTION_EXISTS',
+    });
   });
 
   it('refuses use after close, and collections of a closed database', async () => {
     const docs = await db.createCollection('docs', { dimensions: 2 });
     await db.close();
     expect(() => db.listCollections()).toThrow(expect.objectContaining({ code: 'CLOSED' }));
-    await expect(docs.insert({ id: 'a', vector: [1, 2] })).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(docs.insert({ id: 'a', vector: [1, 2] })).rejects.toMatchObject({
+      code: 'CLOSED',
+    });
   });
 
   it('refuses an invalid database config naming the field', async () => {

@@ -10,8 +10,14 @@ describe('searchExplain', () => {
   const vectors = clustered(5000, 32, 5);
   beforeAll(async () => {
     db = await Database.open(':memory:');
-    col = await db.createCollection('x', { dimensions: 32, distance: 'euclidean', index: { efSearch: 40 } });
-    await col.insertMany(vectors.map((vector, i) => ({ id: `v${i}`, vector, metadata: { even: i % 2 === 0, i } })));
+    col = await db.createCollection('x', {
+      dimensions: 32,
+      distance: 'euclidean',
+      index: { efSearch: 40 },
+    });
+    await col.insertMany(
+      vectors.map((vector, i) => ({ id: `v${i}`, vector, metadata: { even: i % 2 === 0, i } })),
+    );
   });
   afterAll(async () => {
     await db.close();
@@ -47,7 +53,9 @@ describe('searchExplain', () => {
     const top = explain.topDimensions[0]!;
     expect(top.contribution).toBeCloseTo((q[top.dimension]! - best[top.dimension]!) ** 2, 3);
     for (let i = 1; i < explain.topDimensions.length; i++) {
-      expect(Math.abs(explain.topDimensions[i]!.contribution)).toBeLessThanOrEqual(Math.abs(explain.topDimensions[i - 1]!.contribution));
+      expect(Math.abs(explain.topDimensions[i]!.contribution)).toBeLessThanOrEqual(
+        Math.abs(explain.topDimensions[i - 1]!.contribution),
+      );
     }
   });
 
@@ -55,14 +63,18 @@ describe('searchExplain', () => {
     const { explain } = await col.searchExplain(clustered(1, 32, 5, 16, 9)[0]!, 10);
     if (explain.index.kind === 'native-hnsw') {
       expect(explain.index.visitedNodes).toBeGreaterThan(0);
-      expect(explain.index.distanceComputations).toBeGreaterThanOrEqual(explain.index.visitedNodes!);
+      expect(explain.index.distanceComputations).toBeGreaterThanOrEqual(
+        explain.index.visitedNodes!,
+      );
     } else {
       expect(explain.index.visitedNodes).toBeNull();
     }
   });
 
   it('reports filter work and the selectivity of a filtered query', async () => {
-    const { hits, explain } = await col.searchExplain(clustered(1, 32, 5, 16, 10)[0]!, 5, { filter: { i: { $lt: 50 } } });
+    const { hits, explain } = await col.searchExplain(clustered(1, 32, 5, 16, 10)[0]!, 5, {
+      filter: { i: { $lt: 50 } },
+    });
     expect(hits).toHaveLength(5);
     expect(explain.plan.strategy).toBe('exact-subset');
     expect(explain.plan.exactSelectivity).toBeCloseTo(50 / 5000, 9);

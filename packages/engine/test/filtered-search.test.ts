@@ -23,10 +23,22 @@ type Meta = (typeof items)[number]['metadata'];
 
 const cases: { name: string; filter: Filter; oracle: (m: Meta) => boolean }[] = [
   { name: '1% (bucket = 7)', filter: { bucket: 7 }, oracle: (m) => m.bucket === 7 },
-  { name: '~1% combined', filter: { $and: [{ bucket: { $lt: 3 } }, { lang: 'de' }] }, oracle: (m) => m.bucket < 3 && m.lang === 'de' },
+  {
+    name: '~1% combined',
+    filter: { $and: [{ bucket: { $lt: 3 } }, { lang: 'de' }] },
+    oracle: (m) => m.bucket < 3 && m.lang === 'de',
+  },
   { name: '10%', filter: { bucket: { $lt: 10 } }, oracle: (m) => m.bucket < 10 },
-  { name: '~15% $or/$in', filter: { $or: [{ bucket: { $in: [1, 2, 3, 4, 5] } }, { price: { $gte: 90 } }] }, oracle: (m) => [1, 2, 3, 4, 5].includes(m.bucket) || m.price >= 90 },
-  { name: '50%', filter: { bucket: { $lt: 50 }, tags: { $contains: 'a' } }, oracle: (m) => m.bucket < 50 && m.tags.includes('a') },
+  {
+    name: '~15% $or/$in',
+    filter: { $or: [{ bucket: { $in: [1, 2, 3, 4, 5] } }, { price: { $gte: 90 } }] },
+    oracle: (m) => [1, 2, 3, 4, 5].includes(m.bucket) || m.price >= 90,
+  },
+  {
+    name: '50%',
+    filter: { bucket: { $lt: 50 }, tags: { $contains: 'a' } },
+    oracle: (m) => m.bucket < 50 && m.tags.includes('a'),
+  },
   { name: '70% $not', filter: { $not: { lang: 'de' } }, oracle: (m) => m.lang !== 'de' },
 ];
 
@@ -35,30 +47,45 @@ describe('filtered search against a brute-force oracle', () => {
   let col: Collection;
   beforeAll(async () => {
     db = await Database.open(':memory:');
-    col = await db.createCollection('f', { dimensions: DIMS, distance: 'euclidean', index: { efSearch: 64 } });
+    col = await db.createCollection('f', {
+      dimensions: DIMS,
+      distance: 'euclidean',
+      index: { efSearch: 64 },
+    });
     for (let i = 0; i < N; i += 5000) await col.insertMany(items.slice(i, i + 5000));
   });
   afterAll(async () => {
     await db.close();
   });
 
-  it.each(cases)('$name: recall@10 ≥ 0.95, only matching results, never fewer than k', async ({ filter, oracle }) => {
-    let total = 0;
-    for (const q of queries) {
-      const truth = bruteForce('euclidean', items, q, 10, (item) => oracle(item.metadata as Meta));
-      const { hits } = await col.search(q, 10, { filter });
-      expect(hits).toHaveLength(Math.min(10, truth.length));
-      for (const hit of hits) expect(oracle(hit.metadata as Meta)).toBe(true);
-      total += recall(hits.map((h) => h.id), truth.map((t) => t.id));
-    }
-    expect(total / queries.length).toBeGreaterThanOrEqual(0.95);
-  });
+  it.each(cases)(
+    '$name: recall@10 ≥ 0.95, only matching results, never fewer than k',
+    async ({ filter, oracle }) => {
+      let total = 0;
+      for (const q of queries) {
+        const truth = bruteForce('euclidean', items, q, 10, (item) =>
+          oracle(item.metadata as Meta),
+        );
+        const { hits } = await col.search(q, 10, { filter });
+        expect(hits).toHaveLength(Math.min(10, truth.length));
+        for (const hit of hits) expect(oracle(hit.metadata as Meta)).toBe(true);
+        total += recall(
+          hits.map((h) => h.id),
+          truth.map((t) => t.id),
+        );
+      }
+      expect(total / queries.length).toBeGreaterThanOrEqual(0.95);
+    },
+  );
 
   it('picks the strategy by selectivity and explains why', async () => {
     const q = queries[0]!;
     const narrow = await col.searchExplain(q, 10, { filter: { bucket: 7 } });
     expect(narrow.explain.plan.strategy).toBe('exact-subset');
-    expect(narrow.explain.plan.exactSelectivity).toBeCloseTo(items.filter((i) => i.metadata.bucket === 7).length / N, 6);
+    expect(narrow.explain.plan.exactSelectivity).toBeCloseTo(
+      items.filter((i) => i.metadata.bucket === 7).length / N,
+      6,
+    );
     expect(narrow.explain.plan.reason).toMatch(/exact/);
     const broad = await col.searchExplain(q, 10, { filter: { bucket: { $lt: 50 } } });
     expect(broad.explain.plan.strategy).toBe('hnsw-post-filter');
@@ -69,16 +96,32 @@ describe('filtered search against a brute-force oracle', () => {
   });
 
   it('uses the graph with the filter applied during traversal when too many match for exact search', async () => {
-    const strict = await Database.open(':memory:', { exactSearchMaxCandidates: 100, exactSearchMaxSelectivity: 0.001 });
-    const c = await strict.createCollection('g', { dimensions: DIMS, distance: 'euclidean', index: { efSearch: 64 } });
+    const strict = await Database.open(':memory:', {
+      exactSearchMaxCandidates: 100,
+      exactSearchMaxSelectivity: 0.001,
+    });
+    const c = await strict.createCollection('g', {
+      dimensions: DIMS,
+      distance: 'euclidean',
+      index: { efSearch: 64 },
+    });
     for (let i = 0; i < N; i += 5000) await c.insertMany(items.slice(i, i + 5000));
     let total = 0;
     for (const q of queries) {
-      const truth = bruteForce('euclidean', items, q, 10, (item) => (item.metadata as Meta).bucket < 5);
+      const truth = bruteForce(
+        'euclidean',
+        items,
+        q,
+        10,
+        (item) => (item.metadata as Meta).bucket < 5,
+      );
       const { hits, explain } = await c.searchExplain(q, 10, { filter: { bucket: { $lt: 5 } } });
       expect(explain.plan.strategy).toBe('hnsw-filtered');
       expect(hits).toHaveLength(10);
-      total += recall(hits.map((h) => h.id), truth.map((t) => t.id));
+      total += recall(
+        hits.map((h) => h.id),
+        truth.map((t) => t.id),
+      );
     }
     expect(total / queries.length).toBeGreaterThanOrEqual(0.95);
     await strict.close();
@@ -88,7 +131,9 @@ describe('filtered search against a brute-force oracle', () => {
     const few = items.filter((i) => i.metadata.bucket === 7 && i.metadata.price < 3);
     expect(few.length).toBeGreaterThan(0);
     expect(few.length).toBeLessThan(10);
-    const { hits } = await col.search(queries[0]!, 10, { filter: { bucket: 7, price: { $lt: 3 } } });
+    const { hits } = await col.search(queries[0]!, 10, {
+      filter: { bucket: 7, price: { $lt: 3 } },
+    });
     expect(hits.map((h) => h.id).sort()).toEqual(few.map((i) => i.id).sort());
   });
 
@@ -96,23 +141,42 @@ describe('filtered search against a brute-force oracle', () => {
     const q = queries[3]!;
     const ranked = await col.search(q, 30, { efSearch: 200 });
     const expected = ranked.hits.filter((h) => (h.metadata as Meta).lang === 'de').slice(0, 10);
-    const { hits } = await col.search(q, 10, { efSearch: 200, postFilter: { lang: 'de' }, postFilterFactor: 3 });
+    const { hits } = await col.search(q, 10, {
+      efSearch: 200,
+      postFilter: { lang: 'de' },
+      postFilterFactor: 3,
+    });
     expect(hits.map((h) => h.id)).toEqual(expected.map((h) => h.id));
   });
 
   it('pages through filtered results with searchAfter', async () => {
     const q = queries[4]!;
     const filter = { bucket: { $lt: 10 } };
-    const truth = bruteForce('euclidean', items, q, 20, (item) => (item.metadata as Meta).bucket < 10);
+    const truth = bruteForce(
+      'euclidean',
+      items,
+      q,
+      20,
+      (item) => (item.metadata as Meta).bucket < 10,
+    );
     const page1 = await col.search(q, 10, { filter, efSearch: 128 });
     const page2 = await col.search(q, 10, { filter, efSearch: 128, searchAfter: page1.nextCursor });
     const ids = [...page1.hits, ...page2.hits].map((h) => h.id);
     expect(new Set(ids).size).toBe(20);
-    expect(recall(ids, truth.map((t) => t.id))).toBeGreaterThanOrEqual(0.95);
+    expect(
+      recall(
+        ids,
+        truth.map((t) => t.id),
+      ),
+    ).toBeGreaterThanOrEqual(0.95);
   });
 
   it('reports a malformed filter with its path', async () => {
-    await expect(col.search(queries[0]!, 10, { filter: { $and: [{ bucket: 1 }, { price: { $gt: 'cheap' } }] } })).rejects.toMatchObject({
+    await expect(
+      col.search(queries[0]!, 10, {
+        filter: { $and: [{ bucket: 1 }, { price: { $gt: 'cheap' } }] },
+      }),
+    ).rejects.toMatchObject({
       code: 'INVALID_FILTER',
       message: expect.stringContaining('$and[1].price.$gt'),
     });

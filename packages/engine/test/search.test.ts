@@ -27,7 +27,10 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
       const truth = bruteForce(distance, items, q, 10);
       const { hits } = await col.search(q, 10);
       expect(hits).toHaveLength(10);
-      total += recall(hits.map((h) => h.id), truth.map((t) => t.id));
+      total += recall(
+        hits.map((h) => h.id),
+        truth.map((t) => t.id),
+      );
       for (const hit of hits) {
         const item = items[Number(hit.id.slice(1))]!;
         const exact = bruteForce(distance, [item], q, 1)[0]!.distance;
@@ -35,7 +38,8 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
         expect(hit.score).toBeCloseTo(1 / (1 + hit.distance), 10);
         expect(hit.metadata).toEqual(item.metadata);
       }
-      for (let i = 1; i < hits.length; i++) expect(hits[i]!.distance).toBeGreaterThanOrEqual(hits[i - 1]!.distance);
+      for (let i = 1; i < hits.length; i++)
+        expect(hits[i]!.distance).toBeGreaterThanOrEqual(hits[i - 1]!.distance);
     }
     expect(total / queries.length).toBeGreaterThanOrEqual(0.95);
   });
@@ -56,7 +60,12 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
     expect(after.queries - before.queries).toBe(queries.length);
     for (let i = 0; i < queries.length; i++) {
       const single = await col.search(queries[i]!, 10);
-      expect(recall(concurrent[i]!.hits.map((h) => h.id), single.hits.map((h) => h.id))).toBeGreaterThanOrEqual(0.9);
+      expect(
+        recall(
+          concurrent[i]!.hits.map((h) => h.id),
+          single.hits.map((h) => h.id),
+        ),
+      ).toBeGreaterThanOrEqual(0.9);
     }
   });
 
@@ -67,7 +76,9 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
     expect(page1.hasMore).toBe(true);
     const page2 = await col.search(q, 10, { efSearch: 200, searchAfter: page1.nextCursor });
     const page3 = await col.search(q, 10, { efSearch: 200, searchAfter: page2.nextCursor });
-    expect([...page1.hits, ...page2.hits, ...page3.hits].map((h) => h.id)).toEqual(all.hits.map((h) => h.id));
+    expect([...page1.hits, ...page2.hits, ...page3.hits].map((h) => h.id)).toEqual(
+      all.hits.map((h) => h.id),
+    );
   });
 
   it('radiusSearch returns exactly the vectors within the radius', async () => {
@@ -75,7 +86,12 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
     const tenth = bruteForce(distance, items, q, 25)[24]!.distance;
     const expected = bruteForce(distance, items, q, 100).filter((t) => t.distance <= tenth);
     const { hits } = await col.radiusSearch(q, tenth, { efSearch: 300 });
-    expect(recall(hits.map((h) => h.id), expected.map((e) => e.id))).toBeGreaterThanOrEqual(0.95);
+    expect(
+      recall(
+        hits.map((h) => h.id),
+        expected.map((e) => e.id),
+      ),
+    ).toBeGreaterThanOrEqual(0.95);
     for (const hit of hits) expect(hit.distance).toBeLessThanOrEqual(tenth);
     const limited = await col.radiusSearch(q, tenth, { limit: 5 });
     expect(limited.hits).toHaveLength(5);
@@ -83,7 +99,8 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
 
   it('includes stored vectors on request', async () => {
     const { hits } = await col.search(queries[2]!, 3, { includeVectors: true });
-    for (const hit of hits) expect(Array.from(hit.vector!)).toEqual(Array.from(items[Number(hit.id.slice(1))]!.vector));
+    for (const hit of hits)
+      expect(Array.from(hit.vector!)).toEqual(Array.from(items[Number(hit.id.slice(1))]!.vector));
     const without = await col.search(queries[2]!, 3);
     expect(without.hits[0]!.vector).toBeUndefined();
   });
@@ -94,7 +111,11 @@ describe('search: edges and validation', () => {
     const db = await Database.open(':memory:');
     const c = await db.createCollection('e', { dimensions: 2 });
     expect(await c.search([1, 0], 10)).toEqual({ hits: [], hasMore: false, nextCursor: null });
-    expect(await c.search([1, 0], 10, { filter: { a: 1 } })).toEqual({ hits: [], hasMore: false, nextCursor: null });
+    expect(await c.search([1, 0], 10, { filter: { a: 1 } })).toEqual({
+      hits: [],
+      hasMore: false,
+      nextCursor: null,
+    });
     await db.close();
   });
 
@@ -128,7 +149,13 @@ describe('search: edges and validation', () => {
     ['bad cursor', [1, 0], 5, { searchAfter: { distance: 'x', id: 'a' } }, 'INVALID_CURSOR'],
     ['bad filter', [1, 0], 5, { filter: { a: { $gt: 'x' } } }, 'INVALID_FILTER'],
     ['bad post filter', [1, 0], 5, { postFilter: { $nope: 1 } }, 'INVALID_POST_FILTER'],
-    ['bad post filter factor', [1, 0], 5, { postFilter: {}, postFilterFactor: 0.5 }, 'INVALID_POST_FILTER_FACTOR'],
+    [
+      'bad post filter factor',
+      [1, 0],
+      5,
+      { postFilter: {}, postFilterFactor: 0.5 },
+      'INVALID_POST_FILTER_FACTOR',
+    ],
   ])('refuses %s with %s', async (_label, vector, k, options, code) => {
     const db = await Database.open(':memory:');
     const c = await db.createCollection('v', { dimensions: 2 });
@@ -140,7 +167,9 @@ describe('search: edges and validation', () => {
   it('refuses a radius that is not a finite number', async () => {
     const db = await Database.open(':memory:');
     const c = await db.createCollection('r', { dimensions: 2 });
-    await expect(c.radiusSearch([1, 0], Number.NaN)).rejects.toMatchObject({ code: 'INVALID_MAX_DISTANCE' });
+    await expect(c.radiusSearch([1, 0], Number.NaN)).rejects.toMatchObject({
+      code: 'INVALID_MAX_DISTANCE',
+    });
     await db.close();
   });
 
@@ -148,7 +177,11 @@ describe('search: edges and validation', () => {
     const db = await Database.open(':memory:');
     const c = await db.createCollection('q', { dimensions: 2 });
     const rand = prng(3);
-    const rows = Array.from({ length: 500 }, (_, i) => ({ id: `r${i}`, vector: [rand() + 0.1, rand()], metadata: { n: i % 7, tag: i % 2 ? 'odd' : 'even' } }));
+    const rows = Array.from({ length: 500 }, (_, i) => ({
+      id: `r${i}`,
+      vector: [rand() + 0.1, rand()],
+      metadata: { n: i % 7, tag: i % 2 ? 'odd' : 'even' },
+    }));
     await c.insertMany(rows);
     const expected = rows.filter((r) => r.metadata.n === 3 && r.metadata.tag === 'odd');
     expect(c.count({ n: 3, tag: 'odd' })).toBe(expected.length);
@@ -157,8 +190,12 @@ describe('search: edges and validation', () => {
     expect(page.total).toBe(expected.length);
     expect(page.records.map((r) => r.id)).toEqual(expected.slice(5, 15).map((r) => r.id));
     expect(page.hasMore).toBe(expected.length > 15);
-    expect(() => c.query({ n: { $bogus: 1 } })).toThrow(expect.objectContaining({ code: 'INVALID_FILTER' }));
-    expect(() => c.query({}, { limit: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_LIMIT' }));
+    expect(() => c.query({ n: { $bogus: 1 } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_FILTER' }),
+    );
+    expect(() => c.query({}, { limit: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_LIMIT' }),
+    );
     await db.close();
   });
 });

@@ -31,7 +31,13 @@ export class CollectionState {
   }
 
   /** Makes a record visible (the caller adds its vector to the index). */
-  put(key: number, id: string, metadata: Metadata | null, expiresAt: number | null, metadataBytes: number): void {
+  put(
+    key: number,
+    id: string,
+    metadata: Metadata | null,
+    expiresAt: number | null,
+    metadataBytes: number,
+  ): void {
     this.ids[key] = id;
     this.metadata[key] = metadata;
     this.version += 1;

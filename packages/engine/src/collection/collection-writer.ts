@@ -28,7 +28,9 @@ export class CollectionWriter {
   /** Whether `id` will exist (and be unexpired) once every staged write is applied. */
   stagedExists(id: string): boolean {
     const pending = this.#pending.get(id);
-    return pending ? pending.key !== undefined : this.#core.state.visibleKey(id, Date.now()) !== undefined;
+    return pending
+      ? pending.key !== undefined
+      : this.#core.state.visibleKey(id, Date.now()) !== undefined;
   }
 
   /** True if a write to `id` is in flight. */
@@ -61,7 +63,11 @@ export class CollectionWriter {
   }
 
   /** Stages, commits, then applies `mutations`. */
-  async write(mutations: Mutation[], touched: [string, number | undefined][], indexed: Map<number, Float32Array>): Promise<void> {
+  async write(
+    mutations: Mutation[],
+    touched: [string, number | undefined][],
+    indexed: Map<number, Float32Array>,
+  ): Promise<void> {
     if (this.#core.closed) throw closedError(this.#core.name);
     for (const [id, key] of touched) {
       const entry = this.#pending.get(id);
@@ -111,7 +117,11 @@ export class CollectionWriter {
 }
 
 /** Adds prepared vectors to the collection's current index in one native call. */
-export function addToIndex(core: CollectionCore, keys: Uint32Array, vectors: readonly Float32Array[]): void {
+export function addToIndex(
+  core: CollectionCore,
+  keys: Uint32Array,
+  vectors: readonly Float32Array[],
+): void {
   const dims = core.config.dimensions;
   const flat = new Float32Array(keys.length * dims);
   for (let i = 0; i < vectors.length; i++) flat.set(vectors[i]!, i * dims);

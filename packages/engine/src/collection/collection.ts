@@ -25,7 +25,12 @@ import { readIndexedVector } from './collection-core.js';
 import { CollectionState } from './collection-state.js';
 import { CollectionWriter, addToIndex, closedError, parseMetadata } from './collection-writer.js';
 import { mergePatch, validateRecords } from './stage-writes.js';
-import type { CollectionStats, InsertManyResult, SearchOptions, VectorRecord } from './collection-types.js';
+import type {
+  CollectionStats,
+  InsertManyResult,
+  SearchOptions,
+  VectorRecord,
+} from './collection-types.js';
 import type { ValidRecord, VectorRecordInput } from './stage-writes.js';
 import {
   validateBatch,
@@ -68,9 +73,21 @@ export class Collection {
     this.name = name;
     this.#newIndex = newIndex;
     const index = newIndex(config);
-    this.#core = { name, config, db, storage, state: new CollectionState(), index, closed: false, compactionLog: null };
+    this.#core = {
+      name,
+      config,
+      db,
+      storage,
+      state: new CollectionState(),
+      index,
+      closed: false,
+      compactionLog: null,
+    };
     this.#writer = new CollectionWriter(this.#core);
-    this.#batcher = new SearchBatcher(() => this.#core.index, { threads: db.searchThreads, window: db.searchBatchWindow });
+    this.#batcher = new SearchBatcher(() => this.#core.index, {
+      threads: db.searchThreads,
+      window: db.searchBatchWindow,
+    });
   }
 
   /** The collection's resolved settings. */
@@ -88,7 +105,9 @@ export class Collection {
    * saved index (covering changes up to `saved.seq`) gets the later changes replayed;
    * without one, the index is rebuilt from the stored vectors, with progress.
    */
-  async load(options: { saved?: { index: VectorIndex; seq: number }; onProgress?: ProgressListener } = {}): Promise<{ replayed: number; rebuilt: number }> {
+  async load(
+    options: { saved?: { index: VectorIndex; seq: number }; onProgress?: ProgressListener } = {},
+  ): Promise<{ replayed: number; rebuilt: number }> {
     const core = this.#core;
     const liveKeys: number[] = [];
     core.storage.scan(this.name, (r) => {
@@ -104,12 +123,18 @@ export class Collection {
         replayed += 1;
         const inIndex = core.index.has(change.key);
         const live = core.state.ids[change.key] !== undefined;
-        if (live && !inIndex && readIndexedVector(core, change.key, row)) addToIndex(core, Uint32Array.of(change.key), [row]);
+        if (live && !inIndex && readIndexedVector(core, change.key, row))
+          addToIndex(core, Uint32Array.of(change.key), [row]);
         else if (!live && inIndex) core.index.remove(Uint32Array.of(change.key));
       });
       return { replayed, rebuilt: 0 };
     }
-    await rebuildIndex(core.index, Uint32Array.from(liveKeys), (key, out) => readIndexedVector(core, key, out), options.onProgress);
+    await rebuildIndex(
+      core.index,
+      Uint32Array.from(liveKeys),
+      (key, out) => readIndexedVector(core, key, out),
+      options.onProgress,
+    );
     return { replayed: 0, rebuilt: liveKeys.length };
   }
 
@@ -134,7 +159,12 @@ export class Collection {
    */
   async insertMany(records: readonly VectorRecordInput[]): Promise<InsertManyResult> {
     this.#assertOpen();
-    const valid = validateRecords(validateBatch(records, this.#core.db.limits, 'records'), this.#core.config, this.#core.db.limits, Date.now());
+    const valid = validateRecords(
+      validateBatch(records, this.#core.db.limits, 'records'),
+      this.#core.config,
+      this.#core.db.limits,
+      Date.now(),
+    );
     const errors: InsertManyResult['errors'] = [];
     const accepted: ValidRecord[] = [];
     const seen = new Set<string>();
@@ -157,9 +187,16 @@ export class Collection {
   }
 
   /** Inserts or replaces many vectors in one commit; the last of repeated ids wins. */
-  async upsertMany(records: readonly VectorRecordInput[]): Promise<{ id: string; updated: boolean }[]> {
+  async upsertMany(
+    records: readonly VectorRecordInput[],
+  ): Promise<{ id: string; updated: boolean }[]> {
     this.#assertOpen();
-    const valid = validateRecords(validateBatch(records, this.#core.db.limits, 'records'), this.#core.config, this.#core.db.limits, Date.now());
+    const valid = validateRecords(
+      validateBatch(records, this.#core.db.limits, 'records'),
+      this.#core.config,
+      this.#core.db.limits,
+      Date.now(),
+    );
     const results = valid.map((r) => ({ id: r.id, updated: this.#writer.stagedExists(r.id) }));
     const last = new Map<string, ValidRecord>();
     for (const r of valid) last.set(r.id, r);
@@ -190,11 +227,17 @@ export class Collection {
    * Updates a vector's metadata: a JSON merge patch by default (keys set to null are
    * removed), or a full replacement with `{ replace: true }`.
    */
-  async updateMetadata(id: string, metadata: Record<string, unknown> | null, options: { replace?: boolean } = {}): Promise<void> {
+  async updateMetadata(
+    id: string,
+    metadata: Record<string, unknown> | null,
+    options: { replace?: boolean } = {},
+  ): Promise<void> {
     this.#assertOpen();
     const key = this.#writer.stagedKey(id);
     if (key === undefined || !this.#writer.stagedExists(id)) throw notFound(this.name, id);
-    const next = options.replace ? metadata : mergePatch(this.#core.state.metadata[key] ?? {}, metadata ?? {});
+    const next = options.replace
+      ? metadata
+      : mergePatch(this.#core.state.metadata[key] ?? {}, metadata ?? {});
     const text = serializeMetadata(next, this.#core.db.limits, `vector "${id}"`);
     await this.#writer.write([{ op: 'metadata', key, id, metadata: text }], [[id, key]], new Map());
   }
@@ -217,7 +260,9 @@ export class Collection {
    * on against the old index while the new one is built, then writes made meanwhile are
    * replayed onto it and it takes over. `dryRun` only reports what would be reclaimed.
    */
-  async compact(options: { dryRun?: boolean; onProgress?: ProgressListener } = {}): Promise<CompactionReport> {
+  async compact(
+    options: { dryRun?: boolean; onProgress?: ProgressListener } = {},
+  ): Promise<CompactionReport> {
     this.#assertOpen();
     const core = this.#core;
     const removed = core.state.deletedSlots;
@@ -225,7 +270,14 @@ export class Collection {
     const total = core.state.live + removed;
     const estimate = total === 0 ? 0 : Math.round((bytesBefore * removed) / total);
     if (options.dryRun) {
-      return { collection: this.name, dryRun: true, removed, reclaimedBytes: estimate, durationMs: 0, vectors: core.state.live };
+      return {
+        collection: this.name,
+        dryRun: true,
+        removed,
+        reclaimedBytes: estimate,
+        durationMs: 0,
+        vectors: core.state.live,
+      };
     }
     if (this.#busy) throw busy(this.name, this.#busy);
     this.#busy = 'compaction';
@@ -236,6 +288,16 @@ export class Collection {
     } finally {
       this.#busy = null;
     }
+  }
+
+  /** @internal Changes with every write applied (for checkpoints to skip unchanged collections). */
+  get changeVersion(): number {
+    return this.#core.state.version;
+  }
+
+  /** @internal The index serving searches now (for checkpoints). */
+  currentIndex(): VectorIndex {
+    return this.#core.index;
   }
 
   /** The report of the last compaction, or null if none ran since open. */
@@ -252,7 +314,12 @@ export class Collection {
     if (key === undefined) return null;
     const vector = new Float32Array(this.#core.config.dimensions);
     this.#core.storage.readVector(this.name, key, vector);
-    return { id, vector, metadata: this.#core.state.metadata[key] ?? null, expiresAt: this.#core.state.expiresAt.get(key) ?? null };
+    return {
+      id,
+      vector,
+      metadata: this.#core.state.metadata[key] ?? null,
+      expiresAt: this.#core.state.expiresAt.get(key) ?? null,
+    };
   }
 
   /** True if a live vector has this id. */
@@ -261,7 +328,12 @@ export class Collection {
   }
 
   /** Ids in insertion order, a page at a time (limit ≤ 1000, default 100). */
-  list(options: { offset?: number; limit?: number } = {}): { ids: string[]; total: number; offset: number; limit: number } {
+  list(options: { offset?: number; limit?: number } = {}): {
+    ids: string[];
+    total: number;
+    offset: number;
+    limit: number;
+  } {
     this.#assertOpen();
     const { limit, offset } = validatePage(options.limit, options.offset, 1000, 100);
     const ids: string[] = [];
@@ -279,13 +351,21 @@ export class Collection {
   }
 
   /** Like `search`, plus a trace of how the query was planned and where the time went. */
-  async searchExplain(vector: VectorInput, k: number, options: SearchOptions = {}): Promise<SearchResult & { explain: ExplainTrace }> {
+  async searchExplain(
+    vector: VectorInput,
+    k: number,
+    options: SearchOptions = {},
+  ): Promise<SearchResult & { explain: ExplainTrace }> {
     const result = await runSearch(this.#context(), this.#request(vector, k, options, true));
     return result as SearchResult & { explain: ExplainTrace };
   }
 
   /** Many searches at once, answered in input order (unfiltered ones share native calls). */
-  async batchSearch(vectors: readonly VectorInput[], k: number, options: SearchOptions = {}): Promise<SearchResult[]> {
+  async batchSearch(
+    vectors: readonly VectorInput[],
+    k: number,
+    options: SearchOptions = {},
+  ): Promise<SearchResult[]> {
     validateBatch(vectors, this.#core.db.limits, 'vectors');
     const requests = vectors.map((v, i) => this.#request(v, k, options, false, `query ${i}`));
     const ctx = this.#context();
@@ -296,20 +376,38 @@ export class Collection {
   async radiusSearch(
     vector: VectorInput,
     maxDistance: number,
-    options: { limit?: number; filter?: Filter | null; includeVectors?: boolean; efSearch?: number } = {},
+    options: {
+      limit?: number;
+      filter?: Filter | null;
+      includeVectors?: boolean;
+      efSearch?: number;
+    } = {},
   ): Promise<{ hits: SearchHit[]; maxDistance: number }> {
     if (typeof maxDistance !== 'number' || !Number.isFinite(maxDistance)) {
-      throw new EngineError('INVALID_MAX_DISTANCE', `maxDistance must be a finite number, got ${formatValue(maxDistance)}`, {
-        help: 'Give the largest distance a result may have, e.g. 0.3 for cosine.',
-      });
+      throw new EngineError(
+        'INVALID_MAX_DISTANCE',
+        `maxDistance must be a finite number, got ${formatValue(maxDistance)}`,
+        {
+          help: 'Give the largest distance a result may have, e.g. 0.3 for cosine.',
+        },
+      );
     }
     const limit = validateK(options.limit ?? 1000, this.#core.db.limits, 'limit');
     const ctx = this.#context();
     const hits: SearchHit[] = [];
     let cursor: SearchCursor | null = null;
     // Page through results nearest-first until one lies beyond the radius.
-    for (let page = Math.min(limit, 64); hits.length < limit; page = Math.min(page * 4, this.#core.db.limits.maxK)) {
-      const req = this.#request(vector, Math.min(page, limit - hits.length), { ...options, searchAfter: cursor }, false);
+    for (
+      let page = Math.min(limit, 64);
+      hits.length < limit;
+      page = Math.min(page * 4, this.#core.db.limits.maxK)
+    ) {
+      const req = this.#request(
+        vector,
+        Math.min(page, limit - hits.length),
+        { ...options, searchAfter: cursor },
+        false,
+      );
       const result = await runSearch(ctx, req);
       for (const hit of result.hits) {
         if (hit.distance > maxDistance) return { hits, maxDistance };
@@ -322,9 +420,17 @@ export class Collection {
   }
 
   /** Vectors whose metadata matches `filter`, in insertion order, a page at a time. */
-  query(filter: Filter, options: { limit?: number; offset?: number } = {}): { records: { id: string; metadata: Metadata | null }[]; total: number; hasMore: boolean } {
+  query(
+    filter: Filter,
+    options: { limit?: number; offset?: number } = {},
+  ): { records: { id: string; metadata: Metadata | null }[]; total: number; hasMore: boolean } {
     this.#assertOpen();
-    const { limit, offset } = validatePage(options.limit, options.offset, this.#core.db.limits.maxQueryLimit, 100);
+    const { limit, offset } = validatePage(
+      options.limit,
+      options.offset,
+      this.#core.db.limits.maxQueryLimit,
+      100,
+    );
     const test = compileFilter(filter).test;
     const { ids, metadata } = this.#core.state;
     const records: { id: string; metadata: Metadata | null }[] = [];
@@ -332,7 +438,8 @@ export class Collection {
     this.#core.state.forEachVisible(Date.now(), (key) => {
       const meta = metadata[key] ?? null;
       if (!test(meta)) return;
-      if (total >= offset && records.length < limit) records.push({ id: ids[key]!, metadata: meta });
+      if (total >= offset && records.length < limit)
+        records.push({ id: ids[key]!, metadata: meta });
       total += 1;
     });
     return { records, total, hasMore: offset + records.length < total };
@@ -341,7 +448,10 @@ export class Collection {
   /** Number of live vectors, or of those matching `filter`. */
   count(filter?: Filter | null): number {
     this.#assertOpen();
-    if (filter === undefined || filter === null) return this.#core.state.expiresAt.size === 0 ? this.#core.state.live : this.#countVisible(() => true);
+    if (filter === undefined || filter === null)
+      return this.#core.state.expiresAt.size === 0
+        ? this.#core.state.live
+        : this.#countVisible(() => true);
     const test = compileFilter(filter).test;
     const { metadata } = this.#core.state;
     return this.#countVisible((key) => test(metadata[key] ?? null));
@@ -379,7 +489,10 @@ export class Collection {
     this.#busy = 'calibration';
     try {
       const report = await calibrate(this.#context(), options);
-      this.#core.config = { ...this.#core.config, index: { ...this.#core.config.index, efSearch: report.efSearch } };
+      this.#core.config = {
+        ...this.#core.config,
+        index: { ...this.#core.config.index, efSearch: report.efSearch },
+      };
       await this.#core.storage.updateCollectionConfig(this.name, this.#core.config);
       return report;
     } finally {
@@ -409,13 +522,25 @@ export class Collection {
     };
   }
 
-  #request(vector: VectorInput, k: number, options: SearchOptions, explain: boolean, label = 'query'): SearchRequest {
+  #request(
+    vector: VectorInput,
+    k: number,
+    options: SearchOptions,
+    explain: boolean,
+    label = 'query',
+  ): SearchRequest {
     this.#assertOpen();
     const limits = this.#core.db.limits;
     const rawQuery = toVector(vector, this.#core.config.dimensions, label);
-    const query = this.#core.config.distance === 'cosine' ? prepareForIndex('cosine', rawQuery.slice(), label) : rawQuery;
+    const query =
+      this.#core.config.distance === 'cosine'
+        ? prepareForIndex('cosine', rawQuery.slice(), label)
+        : rawQuery;
     const compiled = options.filter == null ? null : compileFilter(options.filter);
-    const postFilter = options.postFilter == null ? null : compileFilter(options.postFilter, { code: 'INVALID_POST_FILTER' }).test;
+    const postFilter =
+      options.postFilter == null
+        ? null
+        : compileFilter(options.postFilter, { code: 'INVALID_POST_FILTER' }).test;
     return {
       query,
       rawQuery,
@@ -446,9 +571,7 @@ export class Collection {
   #assertOpen(): void {
     if (this.#core.closed) throw closedError(this.name);
   }
-
 }
-
 
 function notFound(collection: string, id: string): EngineError {
   return new EngineError('VECTOR_NOT_FOUND', `no vector "${id}" in collection "${collection}"`, {
@@ -458,8 +581,12 @@ function notFound(collection: string, id: string): EngineError {
 }
 
 function busy(collection: string, operation: string): EngineError {
-  return new EngineError('OPERATION_IN_PROGRESS', `a ${operation} is already running on "${collection}"`, {
-    help: 'Wait for it to finish, then try again.',
-    details: { collection, operation },
-  });
+  return new EngineError(
+    'OPERATION_IN_PROGRESS',
+    `a ${operation} is already running on "${collection}"`,
+    {
+      help: 'Wait for it to finish, then try again.',
+      details: { collection, operation },
+    },
+  );
 }

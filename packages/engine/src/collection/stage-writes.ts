@@ -38,17 +38,22 @@ export function validateRecords(
 ): ValidRecord[] {
   return records.map((raw, position) => {
     if (typeof raw !== 'object' || raw === null) {
-      throw new EngineError('INVALID_INPUT', `record ${position}: expected { id, vector, metadata? }`, {
-        help: 'Pass each record as an object with an id and a vector.',
-        details: { position },
-      });
+      throw new EngineError(
+        'INVALID_INPUT',
+        `record ${position}: expected { id, vector, metadata? }`,
+        {
+          help: 'Pass each record as an object with an id and a vector.',
+          details: { position },
+        },
+      );
     }
     const r = raw as Partial<VectorRecordInput>;
     const label = typeof r.id === 'string' ? `vector "${truncate(r.id)}"` : `record ${position}`;
     try {
       const id = validateId(r.id, limits);
       const vector = toVector(r.vector, config.dimensions, label);
-      const indexed = config.distance === 'cosine' ? prepareForIndex('cosine', vector.slice(), label) : vector;
+      const indexed =
+        config.distance === 'cosine' ? prepareForIndex('cosine', vector.slice(), label) : vector;
       return {
         id,
         vector,
@@ -70,7 +75,11 @@ export function validateRecords(
 }
 
 /** A put, plus the delete of the key the id had before (if any). */
-export function putMutations(record: ValidRecord, key: number, oldKey: number | undefined): Mutation[] {
+export function putMutations(
+  record: ValidRecord,
+  key: number,
+  oldKey: number | undefined,
+): Mutation[] {
   const put: Mutation = {
     op: 'put',
     key,
@@ -89,7 +98,9 @@ export function putMutations(record: ValidRecord, key: number, oldKey: number | 
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const base: Record<string, unknown> =
-    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete base[name];
     else base[name] = mergePatch(base[name], value);

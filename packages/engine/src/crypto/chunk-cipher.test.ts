@@ -10,7 +10,8 @@ import { chunkNonce, createAeadChunkCipher, createChecksumChunkCipher } from './
 const key = new Uint8Array(randomBytes(32));
 const prefix = new Uint8Array(randomBytes(16));
 const aad = new Uint8Array(randomBytes(32));
-const joined = (pieces: readonly Uint8Array[]): Buffer => Buffer.concat(pieces.map((p) => Buffer.from(p)));
+const joined = (pieces: readonly Uint8Array[]): Buffer =>
+  Buffer.concat(pieces.map((p) => Buffer.from(p)));
 
 describe('chunkNonce', () => {
   it('is the prefix, the big-endian index, three zero bytes and the final flag', () => {
@@ -22,31 +23,51 @@ describe('chunkNonce', () => {
 });
 
 describe('createAeadChunkCipher', () => {
-  const fileKey = hkdf(sha256, key, undefined, new TextEncoder().encode('needle/sealed-file/v1'), 32);
+  const fileKey = hkdf(
+    sha256,
+    key,
+    undefined,
+    new TextEncoder().encode('needle/sealed-file/v1'),
+    32,
+  );
 
-  it.each(['native', 'noble'] as const)('%s output is exactly XChaCha20-Poly1305 from @noble/ciphers', (impl) => {
-    const cipher = createAeadChunkCipher(key, prefix, aad, impl);
-    for (const [index, final, size] of [[0, false, 1000], [5, true, 17], [9, true, 0]] as const) {
-      const data = new Uint8Array(randomBytes(size));
-      const sealed = joined(cipher.seal(index, final, data));
-      const reference = xchacha20poly1305(fileKey, chunkNonce(prefix, index, final), aad).encrypt(data);
-      expect(sealed.equals(reference)).toBe(true);
-    }
-  });
+  it.each(['native', 'noble'] as const)(
+    '%s output is exactly XChaCha20-Poly1305 from @noble/ciphers',
+    (impl) => {
+      const cipher = createAeadChunkCipher(key, prefix, aad, impl);
+      for (const [index, final, size] of [
+        [0, false, 1000],
+        [5, true, 17],
+        [9, true, 0],
+      ] as const) {
+        const data = new Uint8Array(randomBytes(size));
+        const sealed = joined(cipher.seal(index, final, data));
+        const reference = xchacha20poly1305(fileKey, chunkNonce(prefix, index, final), aad).encrypt(
+          data,
+        );
+        expect(sealed.equals(reference)).toBe(true);
+      }
+    },
+  );
 
-  it.each(['native', 'noble'] as const)('%s opens its chunks and refuses wrong index, flag, aad or bytes', (impl) => {
-    const cipher = createAeadChunkCipher(key, prefix, aad, impl);
-    const data = new Uint8Array(randomBytes(300));
-    const sealed = new Uint8Array(joined(cipher.seal(3, false, data)));
-    expect(Buffer.from(cipher.open(3, false, sealed) ?? []).equals(data)).toBe(true);
-    expect(cipher.open(4, false, sealed)).toBeNull();
-    expect(cipher.open(3, true, sealed)).toBeNull();
-    expect(createAeadChunkCipher(key, prefix, new Uint8Array(32), impl).open(3, false, sealed)).toBeNull();
-    const flipped = sealed.slice();
-    flipped[10]! ^= 1;
-    expect(cipher.open(3, false, flipped)).toBeNull();
-    expect(cipher.open(3, false, sealed.subarray(0, 15))).toBeNull();
-  });
+  it.each(['native', 'noble'] as const)(
+    '%s opens its chunks and refuses wrong index, flag, aad or bytes',
+    (impl) => {
+      const cipher = createAeadChunkCipher(key, prefix, aad, impl);
+      const data = new Uint8Array(randomBytes(300));
+      const sealed = new Uint8Array(joined(cipher.seal(3, false, data)));
+      expect(Buffer.from(cipher.open(3, false, sealed) ?? []).equals(data)).toBe(true);
+      expect(cipher.open(4, false, sealed)).toBeNull();
+      expect(cipher.open(3, true, sealed)).toBeNull();
+      expect(
+        createAeadChunkCipher(key, prefix, new Uint8Array(32), impl).open(3, false, sealed),
+      ).toBeNull();
+      const flipped = sealed.slice();
+      flipped[10]! ^= 1;
+      expect(cipher.open(3, false, flipped)).toBeNull();
+      expect(cipher.open(3, false, sealed.subarray(0, 15))).toBeNull();
+    },
+  );
 });
 
 describe('createChecksumChunkCipher', () => {

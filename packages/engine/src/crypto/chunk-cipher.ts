@@ -61,8 +61,11 @@ export function createAeadChunkCipher(
 ): ChunkCipher {
   const fileKey = hkdf(sha256, key, undefined, FILE_KEY_INFO, 32);
   const useNative = implementation === 'native' || (implementation === 'auto' && nativeAvailable);
-  if (implementation === 'native' && !nativeAvailable) throw new Error('OpenSSL chacha20-poly1305 is not available');
-  return useNative ? nativeCipher(fileKey, noncePrefix, aad) : nobleCipher(fileKey, noncePrefix, aad);
+  if (implementation === 'native' && !nativeAvailable)
+    throw new Error('OpenSSL chacha20-poly1305 is not available');
+  return useNative
+    ? nativeCipher(fileKey, noncePrefix, aad)
+    : nobleCipher(fileKey, noncePrefix, aad);
 }
 
 function nobleCipher(fileKey: Uint8Array, prefix: Uint8Array, aad: Uint8Array): ChunkCipher {
@@ -92,7 +95,12 @@ function nativeCipher(fileKey: Uint8Array, prefix: Uint8Array, aad: Uint8Array):
   // XChaCha20 = ChaCha20 under the HChaCha20(key, nonce[0..16]) subkey with nonce
   // 0x00000000 || nonce[16..24]; the prefix is fixed per file, so the subkey is too.
   const words = new Uint32Array(8);
-  hchacha(SIGMA, new Uint32Array(Uint8Array.from(fileKey).buffer), new Uint32Array(Uint8Array.from(prefix).buffer), words);
+  hchacha(
+    SIGMA,
+    new Uint32Array(Uint8Array.from(fileKey).buffer),
+    new Uint32Array(Uint8Array.from(prefix).buffer),
+    words,
+  );
   const subkey = new Uint8Array(words.buffer);
   const nonce = (index: number, final: boolean): Uint8Array => {
     const n = new Uint8Array(12);
@@ -101,7 +109,9 @@ function nativeCipher(fileKey: Uint8Array, prefix: Uint8Array, aad: Uint8Array):
   };
   return {
     seal(index, final, data) {
-      const cipher = createCipheriv('chacha20-poly1305', subkey, nonce(index, final), { authTagLength: CHUNK_TAG_BYTES });
+      const cipher = createCipheriv('chacha20-poly1305', subkey, nonce(index, final), {
+        authTagLength: CHUNK_TAG_BYTES,
+      });
       cipher.setAAD(aad, { plaintextLength: data.length });
       const body = cipher.update(data);
       cipher.final();
@@ -110,7 +120,9 @@ function nativeCipher(fileKey: Uint8Array, prefix: Uint8Array, aad: Uint8Array):
     open(index, final, sealed) {
       if (sealed.length < CHUNK_TAG_BYTES) return null;
       const split = sealed.length - CHUNK_TAG_BYTES;
-      const decipher = createDecipheriv('chacha20-poly1305', subkey, nonce(index, final), { authTagLength: CHUNK_TAG_BYTES });
+      const decipher = createDecipheriv('chacha20-poly1305', subkey, nonce(index, final), {
+        authTagLength: CHUNK_TAG_BYTES,
+      });
       decipher.setAAD(aad, { plaintextLength: split });
       decipher.setAuthTag(sealed.subarray(split));
       const plain = decipher.update(sealed.subarray(0, split));
@@ -135,7 +147,12 @@ export function createChecksumChunkCipher(headerHash: Uint8Array): ChunkCipher {
   const meta = new Uint8Array(8);
   const tagOf = (index: number, final: boolean, data: Uint8Array): Uint8Array => {
     writeCounter(meta, 0, index, final);
-    return createHash('sha256').update(previous).update(meta).update(data).digest().subarray(0, CHUNK_TAG_BYTES);
+    return createHash('sha256')
+      .update(previous)
+      .update(meta)
+      .update(data)
+      .digest()
+      .subarray(0, CHUNK_TAG_BYTES);
   };
   return {
     seal(index, final, data) {

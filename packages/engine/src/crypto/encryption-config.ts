@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseOrThrow } from '../config.js';
+import { parseOrThrow } from '../parse-or-throw.js';
 
 /**
  * Where the key (or passphrase) comes from:
@@ -21,7 +21,9 @@ export const keySourceSchema = z.discriminatedUnion('type', [
       timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
     })
     .strict(),
-  z.object({ type: z.literal('raw'), key: z.union([z.string(), z.instanceof(Uint8Array)]) }).strict(),
+  z
+    .object({ type: z.literal('raw'), key: z.union([z.string(), z.instanceof(Uint8Array)]) })
+    .strict(),
 ]);
 
 /**

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { ARGON2ID_PARAMS, KDF_SALT_BYTES, MIN_PASSPHRASE_LENGTH, SCRYPT_PARAMS, newKdfSalt } from './kdf.js';
+import {
+  ARGON2ID_PARAMS,
+  KDF_SALT_BYTES,
+  MIN_PASSPHRASE_LENGTH,
+  SCRYPT_PARAMS,
+  newKdfSalt,
+} from './kdf.js';
 
 describe('KDF parameters', () => {
   it('are the documented ones (changing them changes every derived key)', () => {

@@ -49,14 +49,22 @@ export async function derivePassphraseKey(
 ): Promise<Uint8Array> {
   const normalized = passphrase.normalize('NFC');
   if ([...normalized].length < MIN_PASSPHRASE_LENGTH) {
-    throw new EngineError('INVALID_KEY', `The passphrase is shorter than ${MIN_PASSPHRASE_LENGTH} characters.`, {
-      help: 'Use a long passphrase (several words), or a raw 32-byte key with `kdf: "none"`.',
-    });
+    throw new EngineError(
+      'INVALID_KEY',
+      `The passphrase is shorter than ${MIN_PASSPHRASE_LENGTH} characters.`,
+      {
+        help: 'Use a long passphrase (several words), or a raw 32-byte key with `kdf: "none"`.',
+      },
+    );
   }
   if (salt.length < KDF_SALT_BYTES) {
-    throw new EngineError('INVALID_KEY', `The KDF salt is ${salt.length} bytes; at least ${KDF_SALT_BYTES} are needed.`, {
-      help: 'Create the salt with newKdfSalt() and keep it with the data it protects.',
-    });
+    throw new EngineError(
+      'INVALID_KEY',
+      `The KDF salt is ${salt.length} bytes; at least ${KDF_SALT_BYTES} are needed.`,
+      {
+        help: 'Create the salt with newKdfSalt() and keep it with the data it protects.',
+      },
+    );
   }
   const password = new TextEncoder().encode(normalized);
   switch (kdf) {

@@ -17,7 +17,10 @@ export function decodeKeyText(text: string, origin: string): Uint8Array {
   const trimmed = text.trim();
   if (HEX_KEY.test(trimmed)) return new Uint8Array(Buffer.from(trimmed, 'hex'));
   if (BASE64_KEY.test(trimmed)) {
-    const bytes = Buffer.from(trimmed, trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64');
+    const bytes = Buffer.from(
+      trimmed,
+      trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64',
+    );
     if (bytes.length === KEY_BYTES) return new Uint8Array(bytes);
   }
   throw new EngineError(
@@ -40,11 +43,16 @@ export function decodeSaltText(text: string): Uint8Array {
   const trimmed = text.trim();
   let bytes: Uint8Array | undefined;
   if (HEX.test(trimmed)) bytes = Buffer.from(trimmed, 'hex');
-  else if (BASE64.test(trimmed)) bytes = Buffer.from(trimmed, /[-_]/.test(trimmed) ? 'base64url' : 'base64');
+  else if (BASE64.test(trimmed))
+    bytes = Buffer.from(trimmed, /[-_]/.test(trimmed) ? 'base64url' : 'base64');
   if (bytes === undefined || bytes.length < KDF_SALT_BYTES) {
-    throw new EngineError('INVALID_KEY', `The configured KDF salt is not hex or base64 of at least ${KDF_SALT_BYTES} bytes.`, {
-      help: 'Create one with `openssl rand -hex 16`, or leave `salt` out and store the salt with the data.',
-    });
+    throw new EngineError(
+      'INVALID_KEY',
+      `The configured KDF salt is not hex or base64 of at least ${KDF_SALT_BYTES} bytes.`,
+      {
+        help: 'Create one with `openssl rand -hex 16`, or leave `salt` out and store the salt with the data.',
+      },
+    );
   }
   return new Uint8Array(bytes);
 }

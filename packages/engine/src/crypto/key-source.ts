@@ -1,7 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 
 import { EngineError } from '../errors.js';
-import { parseEncryptionConfig, type EncryptionConfig, type KeySource } from './encryption-config.js';
+import {
+  parseEncryptionConfig,
+  type EncryptionConfig,
+  type KeySource,
+} from './encryption-config.js';
 import { derivePassphraseKey } from './kdf.js';
 import { decodeKeyText, decodeSaltText, passphraseFromText } from './key-material.js';
 import { createResolvedKey, type ResolvedKey } from './resolved-key.js';
@@ -24,12 +28,17 @@ export const MAX_KEY_FILE_BYTES = 64 * 1024;
  * const k2 = await resolveKey({ keySource: { type: 'env', name: 'NEEDLE_PASS' }, kdf: 'scrypt' }, salt);
  * ```
  */
-export async function resolveKey(config: EncryptionConfig, salt?: Uint8Array): Promise<ResolvedKey> {
+export async function resolveKey(
+  config: EncryptionConfig,
+  salt?: Uint8Array,
+): Promise<ResolvedKey> {
   const { keySource, kdf, salt: configSalt } = parseEncryptionConfig(config);
   const material = await readKeySource(keySource);
   const origin = describeSource(keySource);
   if (kdf === 'none') {
-    return createResolvedKey(typeof material === 'string' ? decodeKeyText(material, origin) : material);
+    return createResolvedKey(
+      typeof material === 'string' ? decodeKeyText(material, origin) : material,
+    );
   }
   const effectiveSalt = salt ?? (configSalt === undefined ? undefined : decodeSaltText(configSalt));
   if (effectiveSalt === undefined) {
@@ -37,7 +46,10 @@ export async function resolveKey(config: EncryptionConfig, salt?: Uint8Array): P
       help: 'Pass the salt stored with the data, or newKdfSalt() for new data, to resolveKey().',
     });
   }
-  const passphrase = typeof material === 'string' ? passphraseFromText(material) : Buffer.from(material).toString('utf8');
+  const passphrase =
+    typeof material === 'string'
+      ? passphraseFromText(material)
+      : Buffer.from(material).toString('utf8');
   return createResolvedKey(await derivePassphraseKey(kdf, passphrase, effectiveSalt));
 }
 
@@ -47,10 +59,14 @@ async function readKeySource(source: KeySource): Promise<string | Uint8Array> {
     case 'env': {
       const value = process.env[source.name];
       if (value === undefined || value.trim() === '') {
-        throw new EngineError('KEY_UNAVAILABLE', `The environment variable ${source.name} holding the encryption key is not set.`, {
-          help: `Set ${source.name} in the server's environment, or change \`encryption.keySource\`.`,
-          details: { source: 'env', name: source.name },
-        });
+        throw new EngineError(
+          'KEY_UNAVAILABLE',
+          `The environment variable ${source.name} holding the encryption key is not set.`,
+          {
+            help: `Set ${source.name} in the server's environment, or change \`encryption.keySource\`.`,
+            details: { source: 'env', name: source.name },
+          },
+        );
       }
       return value;
     }
@@ -68,10 +84,14 @@ async function readKeyFile(path: string): Promise<string> {
     const info = await stat(path);
     if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     if (info.size > MAX_KEY_FILE_BYTES) {
-      throw new EngineError('INVALID_KEY', `The key file ${path} is ${info.size} bytes; a key file holds at most ${MAX_KEY_FILE_BYTES}.`, {
-        help: 'Point `keySource.path` at the file that holds only the key or passphrase.',
-        details: { source: 'file', path },
-      });
+      throw new EngineError(
+        'INVALID_KEY',
+        `The key file ${path} is ${info.size} bytes; a key file holds at most ${MAX_KEY_FILE_BYTES}.`,
+        {
+          help: 'Point `keySource.path` at the file that holds only the key or passphrase.',
+          details: { source: 'file', path },
+        },
+      );
     }
     const text = await readFile(path, 'utf8');
     if (text.trim() === '') throw Object.assign(new Error('empty'), { code: 'EMPTY' });

@@ -22,7 +22,11 @@ describe('Keyring', () => {
     const ring = new Keyring(a, [b]);
     ring.add(c);
     expect(ring.current).toBe(a);
-    expect([ring.has(b.keyId), ring.has(c.keyId), ring.has('0000000000000000')]).toEqual([true, true, false]);
+    expect([ring.has(b.keyId), ring.has(c.keyId), ring.has('0000000000000000')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('removes retired keys but never the current one', () => {
@@ -35,6 +39,8 @@ describe('Keyring', () => {
 
   it('serialises to key ids only', () => {
     const a = newKey();
-    expect(JSON.stringify(new Keyring(a))).toBe(JSON.stringify({ current: a.keyId, keyIds: [a.keyId] }));
+    expect(JSON.stringify(new Keyring(a))).toBe(
+      JSON.stringify({ current: a.keyId, keyIds: [a.keyId] }),
+    );
   });
 });

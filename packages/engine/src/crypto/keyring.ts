@@ -30,7 +30,10 @@ export class Keyring {
 
   /** Ids of every key held, the current one first. */
   get keyIds(): string[] {
-    return [this.#current.keyId, ...[...this.#keys.keys()].filter((id) => id !== this.#current.keyId)];
+    return [
+      this.#current.keyId,
+      ...[...this.#keys.keys()].filter((id) => id !== this.#current.keyId),
+    ];
   }
 
   /** The key with this id, if held. */
@@ -60,10 +63,14 @@ export class Keyring {
    */
   remove(keyId: string): boolean {
     if (keyId === this.#current.keyId) {
-      throw new EngineError('INVALID_INPUT', `Key ${keyId} is the current key and cannot be removed.`, {
-        help: 'Rotate to a new key first, then remove the old one.',
-        details: { keyId },
-      });
+      throw new EngineError(
+        'INVALID_INPUT',
+        `Key ${keyId} is the current key and cannot be removed.`,
+        {
+          help: 'Rotate to a new key first, then remove the old one.',
+          details: { keyId },
+        },
+      );
     }
     return this.#keys.delete(keyId);
   }

@@ -1,10 +1,22 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
-import { CHUNK_TAG_BYTES, createAeadChunkCipher, createChecksumChunkCipher, type ChunkCipher } from './chunk-cipher.js';
+import {
+  CHUNK_TAG_BYTES,
+  createAeadChunkCipher,
+  createChecksumChunkCipher,
+  type ChunkCipher,
+} from './chunk-cipher.js';
 import type { CipherImplementation } from './chunk-cipher.js';
+import { readAt } from './file-io.js';
 import { Keyring } from './keyring.js';
 import type { ResolvedKey } from './resolved-key.js';
-import { decodeSealedHeader, describeSealedFile, payloadShape, type SealedFileInfo, type SealedHeader } from './sealed-header.js';
+import {
+  decodeSealedHeader,
+  describeSealedFile,
+  payloadShape,
+  type SealedFileInfo,
+  type SealedHeader,
+} from './sealed-header.js';
 import { sealedFileCorrupt, wrongKey } from './sealed-file-errors.js';
 
 /** Progress of a long seal or open: plaintext bytes done, and the total when known. */
@@ -60,21 +72,27 @@ export async function openChunks(
   options: OpenSealedOptions,
 ): Promise<{ info: SealedFileInfo; chunks: AsyncGenerator<Uint8Array, void, undefined> }> {
   const { size } = await handle.stat();
-  const readAt = async (position: number, length: number, into = new Uint8Array(length)): Promise<Uint8Array> => {
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await handle.read(into, filled, length - filled, position + filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return into.subarray(0, filled);
-  };
-  const header = await decodeSealedHeader(size, readAt);
+  const read = (position: number, length: number, into?: Uint8Array): Promise<Uint8Array> =>
+    readAt(handle, position, length, into);
+  const header = await decodeSealedHeader(size, read);
   const shape = payloadShape(size - header.headerBytes, header.chunkSize);
-  if (shape === null) throw sealedFileCorrupt('truncated', 'The sealed file ends inside a chunk tag: it is truncated.');
+  if (shape === null)
+    throw sealedFileCorrupt(
+      'truncated',
+      'The sealed file ends before its first chunk or inside a chunk tag: it is truncated.',
+    );
   const key = selectKey(header, options);
-  const cipher = key === null ? createChecksumChunkCipher(header.headerHash) : createAeadChunkCipher(key.key, header.noncePrefix, header.headerHash, options.implementation);
+  const cipher =
+    key === null
+      ? createChecksumChunkCipher(header.headerHash)
+      : createAeadChunkCipher(
+          key.key,
+          header.noncePrefix,
+          header.headerHash,
+          options.implementation,
+        );
   const info = describeSealedFile(header, shape.chunks, size);
+  const { lastSealedBytes } = shape;
 
   async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
     const sealedChunk = header.chunkSize + CHUNK_TAG_BYTES;
@@ -82,9 +100,19 @@ export async function openChunks(
     let doneBytes = 0;
     for (let index = 0; index < info.chunkCount; index++) {
       const last = index === info.chunkCount - 1;
-      const length = last ? shape!.lastSealedBytes : sealedChunk;
-      const sealed = await readAt(header.headerBytes + index * sealedChunk, length, buffer.subarray(0, length));
-      if (sealed.length < length) throw sealedFileCorrupt('truncated', 'The sealed file shrank while it was being read.', undefined, index);
+      const length = last ? lastSealedBytes : sealedChunk;
+      const sealed = await read(
+        header.headerBytes + index * sealedChunk,
+        length,
+        buffer.subarray(0, length),
+      );
+      if (sealed.length < length)
+        throw sealedFileCorrupt(
+          'truncated',
+          'The sealed file shrank while it was being read.',
+          undefined,
+          index,
+        );
       const plain = cipher.open(index, last, sealed);
       if (plain === null) throw diagnose(cipher, header, index, info.chunkCount, sealed);
       doneBytes += plain.length;
@@ -103,7 +131,8 @@ function selectKey(header: SealedHeader, options: OpenSealedOptions): ResolvedKe
     if (key !== undefined && options.allowPlaintext !== true) throw wrongKey(null, offered);
     return null;
   }
-  const found = key instanceof Keyring ? key.get(header.keyId) : key?.keyId === header.keyId ? key : undefined;
+  const found =
+    key instanceof Keyring ? key.get(header.keyId) : key?.keyId === header.keyId ? key : undefined;
   if (found === undefined) throw wrongKey(header.keyId, offered);
   return found;
 }
@@ -113,12 +142,28 @@ function selectKey(header: SealedHeader, options: OpenSealedOptions): ResolvedKe
  * at a chunk boundary (the last chunk read is not the final one) or data appended after the
  * final chunk; anything else is damage or tampering inside the chunk.
  */
-function diagnose(cipher: ChunkCipher, header: SealedHeader, index: number, count: number, sealed: Uint8Array) {
+function diagnose(
+  cipher: ChunkCipher,
+  header: SealedHeader,
+  index: number,
+  count: number,
+  sealed: Uint8Array,
+) {
   const last = index === count - 1;
   if (cipher.open(index, !last, sealed) !== null) {
     return last
-      ? sealedFileCorrupt('truncated', `The sealed file ends after chunk ${index + 1}, which is not its final chunk: it is truncated.`, undefined, index)
-      : sealedFileCorrupt('trailing-data', `Chunk ${index + 1} is the final chunk, but more data follows it: something was appended.`, undefined, index);
+      ? sealedFileCorrupt(
+          'truncated',
+          `The sealed file ends after chunk ${index + 1}, which is not its final chunk: it is truncated.`,
+          undefined,
+          index,
+        )
+      : sealedFileCorrupt(
+          'trailing-data',
+          `Chunk ${index + 1} is the final chunk, but more data follows it: something was appended.`,
+          undefined,
+          index,
+        );
   }
   const check = header.cipher === 'none' ? 'checksum' : 'authentication';
   const cut = last && sealed.length < header.chunkSize + CHUNK_TAG_BYTES ? ', truncated' : '';

@@ -45,9 +45,13 @@ export function deriveKeyId(key: Uint8Array): string {
  */
 export function createResolvedKey(bytes: Uint8Array): ResolvedKey {
   if (bytes.length !== KEY_BYTES) {
-    throw new EngineError('INVALID_KEY', `An encryption key must be ${KEY_BYTES} bytes, got ${bytes.length}.`, {
-      help: `Generate one with \`openssl rand -hex ${KEY_BYTES}\`.`,
-    });
+    throw new EngineError(
+      'INVALID_KEY',
+      `An encryption key must be ${KEY_BYTES} bytes, got ${bytes.length}.`,
+      {
+        help: `Generate one with \`openssl rand -hex ${KEY_BYTES}\`.`,
+      },
+    );
   }
   if (bytes.every((b) => b === 0)) {
     throw new EngineError('INVALID_KEY', 'The encryption key is all zero bytes.', {
@@ -58,9 +62,4 @@ export function createResolvedKey(bytes: Uint8Array): ResolvedKey {
   const resolved = { keyId: deriveKeyId(key) } as { key: Uint8Array; keyId: string };
   Object.defineProperty(resolved, 'key', { value: key, enumerable: false });
   return Object.freeze(resolved);
-}
-
-/** True when `id` is shaped like a key id (16 lowercase hex characters). */
-export function isKeyId(id: string): boolean {
-  return /^[0-9a-f]{16}$/.test(id);
 }

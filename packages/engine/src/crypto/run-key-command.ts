@@ -14,7 +14,11 @@ const STDERR_EXCERPT = 200;
  * secrets manager CLI needs its address and token. Failures name the program but never its
  * arguments (which may hold tokens) nor its output.
  */
-export function runKeyCommand(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
+export function runKeyCommand(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<string> {
   const program = basename(command);
   return new Promise((resolve, reject) => {
     execFile(
@@ -31,7 +35,12 @@ export function runKeyCommand(command: string, args: readonly string[], timeoutM
       (error, stdout, stderr) => {
         if (error === null) {
           if (stdout.trim() === '') {
-            reject(unavailable(`The key command "${program}" printed nothing.`, { program, reason: 'empty-output' }));
+            reject(
+              unavailable(`The key command "${program}" printed nothing.`, {
+                program,
+                reason: 'empty-output',
+              }),
+            );
           } else resolve(stdout);
           return;
         }
@@ -48,10 +57,16 @@ function commandError(
   stderr: string,
 ): EngineError {
   if (error.code === 'ENOENT') {
-    return unavailable(`The key command "${program}" was not found.`, { program, reason: 'not-found' });
+    return unavailable(`The key command "${program}" was not found.`, {
+      program,
+      reason: 'not-found',
+    });
   }
   if (error.code === 'EACCES') {
-    return unavailable(`The key command "${program}" is not executable.`, { program, reason: 'not-executable' });
+    return unavailable(`The key command "${program}" is not executable.`, {
+      program,
+      reason: 'not-executable',
+    });
   }
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
     return unavailable(
@@ -60,15 +75,25 @@ function commandError(
     );
   }
   if (error.killed === true) {
-    return unavailable(`The key command "${program}" did not finish within ${timeoutMs} ms and was killed.`, {
-      program,
-      reason: 'timeout',
-      timeoutMs,
-    });
+    return unavailable(
+      `The key command "${program}" did not finish within ${timeoutMs} ms and was killed.`,
+      {
+        program,
+        reason: 'timeout',
+        timeoutMs,
+      },
+    );
   }
-  const exit = typeof error.code === 'number' ? `exited with status ${error.code}` : `was stopped by ${error.signal ?? 'a signal'}`;
+  const exit =
+    typeof error.code === 'number'
+      ? `exited with status ${error.code}`
+      : `was stopped by ${error.signal ?? 'a signal'}`;
   const said = stderr === '' ? '' : `: ${stderr}`;
-  return unavailable(`The key command "${program}" ${exit}${said}`, { program, reason: 'failed', exitCode: error.code });
+  return unavailable(`The key command "${program}" ${exit}${said}`, {
+    program,
+    reason: 'failed',
+    exitCode: error.code,
+  });
 }
 
 // No `cause`: the exec error carries the full command line, arguments included.

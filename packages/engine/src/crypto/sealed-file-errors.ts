@@ -14,7 +14,12 @@ export type SealedFileDamage =
   | 'chunk';
 
 /** A `SEALED_FILE_CORRUPT` error with a machine-readable reason. */
-export function sealedFileCorrupt(reason: SealedFileDamage, message: string, cause?: unknown, chunk?: number): EngineError {
+export function sealedFileCorrupt(
+  reason: SealedFileDamage,
+  message: string,
+  cause?: unknown,
+  chunk?: number,
+): EngineError {
   return new EngineError('SEALED_FILE_CORRUPT', message, {
     help: 'The file cannot be trusted. Restore it from another copy (or, for a saved index, let the database rebuild it).',
     details: chunk === undefined ? { reason } : { reason, chunk },
@@ -23,16 +28,30 @@ export function sealedFileCorrupt(reason: SealedFileDamage, message: string, cau
 }
 
 /** A `WRONG_KEY` error naming the key id the file needs and the ids that were offered. */
-export function wrongKey(neededKeyId: string | null, offeredKeyIds: readonly string[]): EngineError {
+export function wrongKey(
+  neededKeyId: string | null,
+  offeredKeyIds: readonly string[],
+): EngineError {
   if (neededKeyId === null) {
-    return new EngineError('WRONG_KEY', 'The file is not encrypted, but a key was given, so an encrypted file was expected.', {
-      help: 'Pass `allowPlaintext: true` to read a file written before encryption was turned on.',
-      details: { neededKeyId, offeredKeyIds },
-    });
+    return new EngineError(
+      'WRONG_KEY',
+      'The file is not encrypted, but a key was given, so an encrypted file was expected.',
+      {
+        help: 'Pass `allowPlaintext: true` to read a file written before encryption was turned on.',
+        details: { neededKeyId, offeredKeyIds },
+      },
+    );
   }
-  const offered = offeredKeyIds.length === 0 ? 'no key was given' : `the key ids given are ${offeredKeyIds.join(', ')}`;
-  return new EngineError('WRONG_KEY', `The file is encrypted with key id ${neededKeyId}, but ${offered}.`, {
-    help: `Supply the key whose id is ${neededKeyId} (add it to the keyring as an old key after a rotation).`,
-    details: { neededKeyId, offeredKeyIds },
-  });
+  const offered =
+    offeredKeyIds.length === 0
+      ? 'no key was given'
+      : `the key ids given are ${offeredKeyIds.join(', ')}`;
+  return new EngineError(
+    'WRONG_KEY',
+    `The file is encrypted with key id ${neededKeyId}, but ${offered}.`,
+    {
+      help: `Supply the key whose id is ${neededKeyId} (add it to the keyring as an old key after a rotation).`,
+      details: { neededKeyId, offeredKeyIds },
+    },
+  );
 }

@@ -33,7 +33,10 @@ async function sealed(size: number, key: typeof keyA | undefined) {
 }
 
 /** Writes `bytes` to a new file and tries to open it; resolves to the error. */
-async function openBytes(bytes: Uint8Array, key: typeof keyA | Keyring | undefined): Promise<unknown> {
+async function openBytes(
+  bytes: Uint8Array,
+  key: typeof keyA | Keyring | undefined,
+): Promise<unknown> {
   const file = path();
   await writeFile(file, bytes);
   return openSealedFile(file, path(), key === undefined ? {} : { key }).then(
@@ -67,27 +70,48 @@ describe.each([
 
   it('a header edited with its checksum recomputed (the chunks are bound to it)', async () => {
     const { bytes, start } = await sealed(300, key);
-    const text = bytes.subarray(0, start - 32).toString('latin1').replace('"seq":7', '"seq":8');
-    const edited = Buffer.concat([Buffer.from(text, 'latin1'), Buffer.alloc(32), bytes.subarray(start)]);
-    createHash('sha256').update(edited.subarray(0, start - 32)).digest().copy(edited, start - 32);
-    expect((await readSealedHeader(await writeTemp(edited))).header).toEqual({ kind: 'backup', seq: 8 });
+    const text = bytes
+      .subarray(0, start - 32)
+      .toString('latin1')
+      .replace('"seq":7', '"seq":8');
+    const edited = Buffer.concat([
+      Buffer.from(text, 'latin1'),
+      Buffer.alloc(32),
+      bytes.subarray(start),
+    ]);
+    createHash('sha256')
+      .update(edited.subarray(0, start - 32))
+      .digest()
+      .copy(edited, start - 32);
+    expect((await readSealedHeader(await writeTemp(edited))).header).toEqual({
+      kind: 'backup',
+      seq: 8,
+    });
     expect(await openBytes(edited, key)).toMatchObject(corrupt('chunk', 0));
   });
 
   it('a flipped byte in a chunk or in its tag', async () => {
     const { bytes, start } = await sealed(300, key);
-    expect(await openBytes(flip(bytes, start + 2 * SEALED_CHUNK + 5), key)).toMatchObject(corrupt('chunk', 2));
-    expect(await openBytes(flip(bytes, start + 2 * SEALED_CHUNK - 3), key)).toMatchObject(corrupt('chunk', 1));
+    expect(await openBytes(flip(bytes, start + 2 * SEALED_CHUNK + 5), key)).toMatchObject(
+      corrupt('chunk', 2),
+    );
+    expect(await openBytes(flip(bytes, start + 2 * SEALED_CHUNK - 3), key)).toMatchObject(
+      corrupt('chunk', 1),
+    );
     expect(await openBytes(flip(bytes, bytes.length - 1), key)).toMatchObject(corrupt('chunk', 4));
   });
 
   it('truncation at a chunk boundary, inside a chunk, inside a tag and inside the header', async () => {
     const { bytes, start } = await sealed(300, key);
-    expect(await openBytes(bytes.subarray(0, start + 2 * SEALED_CHUNK), key)).toMatchObject(corrupt('truncated', 1));
+    expect(await openBytes(bytes.subarray(0, start + 2 * SEALED_CHUNK), key)).toMatchObject(
+      corrupt('truncated', 1),
+    );
     const midChunk = await openBytes(bytes.subarray(0, start + 2 * SEALED_CHUNK + 40), key);
     expect(midChunk).toMatchObject(corrupt('chunk', 2));
     expect((midChunk as Error).message).toContain('truncated');
-    expect(await openBytes(bytes.subarray(0, start + 2 * SEALED_CHUNK + 10), key)).toMatchObject(corrupt('truncated'));
+    expect(await openBytes(bytes.subarray(0, start + 2 * SEALED_CHUNK + 10), key)).toMatchObject(
+      corrupt('truncated'),
+    );
     expect(await openBytes(bytes.subarray(0, start), key)).toMatchObject(corrupt('truncated'));
     expect(await openBytes(bytes.subarray(0, 30), key)).toMatchObject(corrupt('truncated'));
     expect(await openBytes(bytes.subarray(0, 0), key)).toMatchObject(corrupt('not-sealed'));
@@ -97,16 +121,25 @@ describe.each([
     const { bytes, start } = await sealed(300, key);
     const one = bytes.subarray(start + SEALED_CHUNK, start + 2 * SEALED_CHUNK);
     const two = bytes.subarray(start + 2 * SEALED_CHUNK, start + 3 * SEALED_CHUNK);
-    const swapped = Buffer.concat([bytes.subarray(0, start + SEALED_CHUNK), two, one, bytes.subarray(start + 3 * SEALED_CHUNK)]);
+    const swapped = Buffer.concat([
+      bytes.subarray(0, start + SEALED_CHUNK),
+      two,
+      one,
+      bytes.subarray(start + 3 * SEALED_CHUNK),
+    ]);
     expect(await openBytes(swapped, key)).toMatchObject(corrupt('chunk', 1));
   });
 
   it('a chunk appended after the final one', async () => {
     const full = await sealed(4 * CHUNK, key);
     const copy = full.bytes.subarray(full.start + SEALED_CHUNK, full.start + 2 * SEALED_CHUNK);
-    expect(await openBytes(Buffer.concat([full.bytes, copy]), key)).toMatchObject(corrupt('trailing-data', 3));
+    expect(await openBytes(Buffer.concat([full.bytes, copy]), key)).toMatchObject(
+      corrupt('trailing-data', 3),
+    );
     const short = await sealed(300, key);
-    expect(await openBytes(Buffer.concat([short.bytes, copy]), key)).toMatchObject(corrupt('chunk', 4));
+    expect(await openBytes(Buffer.concat([short.bytes, copy]), key)).toMatchObject(
+      corrupt('chunk', 4),
+    );
   });
 
   it('a file that is not sealed at all', async () => {
@@ -118,7 +151,10 @@ describe.each([
     const newer = Buffer.from(bytes);
     newer.writeUInt16BE(2, 8);
     const err = await openBytes(newer, key);
-    expect(err).toMatchObject({ code: 'UNSUPPORTED_FORMAT_VERSION', details: { formatVersion: 2 } });
+    expect(err).toMatchObject({
+      code: 'UNSUPPORTED_FORMAT_VERSION',
+      details: { formatVersion: 2 },
+    });
   });
 });
 
@@ -126,16 +162,27 @@ describe('keys', () => {
   it('a wrong key is WRONG_KEY naming the key id the file needs, not corruption', async () => {
     const { bytes } = await sealed(300, keyA);
     const err = await openBytes(bytes, keyB);
-    expect(err).toMatchObject({ code: 'WRONG_KEY', details: { neededKeyId: keyA.keyId, offeredKeyIds: [keyB.keyId] } });
+    expect(err).toMatchObject({
+      code: 'WRONG_KEY',
+      details: { neededKeyId: keyA.keyId, offeredKeyIds: [keyB.keyId] },
+    });
     expect((err as Error).message).toContain(keyA.keyId);
-    expect(await openBytes(bytes, undefined)).toMatchObject({ code: 'WRONG_KEY', details: { neededKeyId: keyA.keyId } });
+    expect(await openBytes(bytes, undefined)).toMatchObject({
+      code: 'WRONG_KEY',
+      details: { neededKeyId: keyA.keyId },
+    });
   });
 
   it('a plaintext file is refused when a key is given, unless allowPlaintext', async () => {
     const { bytes } = await sealed(300, undefined);
-    expect(await openBytes(bytes, keyA)).toMatchObject({ code: 'WRONG_KEY', details: { neededKeyId: null } });
+    expect(await openBytes(bytes, keyA)).toMatchObject({
+      code: 'WRONG_KEY',
+      details: { neededKeyId: null },
+    });
     const file = await writeTemp(bytes);
-    await expect(openSealedFile(file, path(), { key: keyA, allowPlaintext: true })).resolves.toMatchObject({ keyId: null });
+    await expect(
+      openSealedFile(file, path(), { key: keyA, allowPlaintext: true }),
+    ).resolves.toMatchObject({ keyId: null });
   });
 
   it('a keyring opens files sealed before and after a rotation', async () => {

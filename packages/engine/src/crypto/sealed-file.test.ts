@@ -26,7 +26,10 @@ async function roundTrip(data: Uint8Array, options: { chunkSize?: number; encryp
   const sealed = path('sealed');
   const out = path('out');
   await writeFile(src, data);
-  const base = { header, ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }) };
+  const base = {
+    header,
+    ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
+  };
   const sealInfo = await sealFile(src, sealed, options.encrypted ? { ...base, key } : base);
   const openInfo = await openSealedFile(sealed, out, options.encrypted ? { key } : {});
   expect(Buffer.from(await readFile(out)).equals(data)).toBe(true);
@@ -34,32 +37,53 @@ async function roundTrip(data: Uint8Array, options: { chunkSize?: number; encryp
   return { sealInfo, sealedBytes: await readFile(sealed) };
 }
 
-describe.each([true, false])('sealFile / openSealedFile round trips (encrypted: %s)', (encrypted) => {
-  it('an empty file is one empty final chunk', async () => {
-    const { sealInfo } = await roundTrip(new Uint8Array(0), { encrypted });
-    expect(sealInfo).toMatchObject({ chunkCount: 1, plaintextBytes: 0, header, keyId: encrypted ? key.keyId : null });
-  });
+describe.each([true, false])(
+  'sealFile / openSealedFile round trips (encrypted: %s)',
+  (encrypted) => {
+    it('an empty file is one empty final chunk', async () => {
+      const { sealInfo } = await roundTrip(new Uint8Array(0), { encrypted });
+      expect(sealInfo).toMatchObject({
+        chunkCount: 1,
+        plaintextBytes: 0,
+        header,
+        keyId: encrypted ? key.keyId : null,
+      });
+    });
 
-  it('one byte', async () => {
-    const { sealInfo } = await roundTrip(new Uint8Array([7]), { encrypted });
-    expect(sealInfo).toMatchObject({ chunkCount: 1, plaintextBytes: 1 });
-  });
+    it('one byte', async () => {
+      const { sealInfo } = await roundTrip(new Uint8Array([7]), { encrypted });
+      expect(sealInfo).toMatchObject({ chunkCount: 1, plaintextBytes: 1 });
+    });
 
-  it('exactly one chunk', async () => {
-    const { sealInfo } = await roundTrip(new Uint8Array(randomBytes(1024)), { encrypted, chunkSize: 1024 });
-    expect(sealInfo).toMatchObject({ chunkCount: 1, plaintextBytes: 1024 });
-  });
+    it('exactly one chunk', async () => {
+      const { sealInfo } = await roundTrip(new Uint8Array(randomBytes(1024)), {
+        encrypted,
+        chunkSize: 1024,
+      });
+      expect(sealInfo).toMatchObject({ chunkCount: 1, plaintextBytes: 1024 });
+    });
 
-  it('many chunks, the last one short', async () => {
-    const { sealInfo } = await roundTrip(new Uint8Array(randomBytes(64 * 37 + 5)), { encrypted, chunkSize: 64 });
-    expect(sealInfo).toMatchObject({ chunkCount: 38, chunkSize: 64, cipher: encrypted ? 'xchacha20-poly1305' : 'none' });
-  });
+    it('many chunks, the last one short', async () => {
+      const { sealInfo } = await roundTrip(new Uint8Array(randomBytes(64 * 37 + 5)), {
+        encrypted,
+        chunkSize: 64,
+      });
+      expect(sealInfo).toMatchObject({
+        chunkCount: 38,
+        chunkSize: 64,
+        cipher: encrypted ? 'xchacha20-poly1305' : 'none',
+      });
+    });
 
-  it('many chunks, the last one full', async () => {
-    const { sealInfo } = await roundTrip(new Uint8Array(randomBytes(64 * 10)), { encrypted, chunkSize: 64 });
-    expect(sealInfo.chunkCount).toBe(10);
-  });
-});
+    it('many chunks, the last one full', async () => {
+      const { sealInfo } = await roundTrip(new Uint8Array(randomBytes(64 * 10)), {
+        encrypted,
+        chunkSize: 64,
+      });
+      expect(sealInfo.chunkCount).toBe(10);
+    });
+  },
+);
 
 describe('sealed files', () => {
   it('never contain the plaintext when encrypted', async () => {
@@ -79,20 +103,56 @@ describe('sealed files', () => {
     expect(a.sealedBytes.equals(b.sealedBytes)).toBe(false);
   });
 
+  it.each([
+    ['noble', 'native'],
+    ['native', 'noble'],
+  ] as const)(
+    'sealed with the %s cipher code open with the %s one (same bytes)',
+    async (sealWith, openWith) => {
+      const data = new Uint8Array(randomBytes(1000));
+      const sealed = path('sealed');
+      const out = path('out');
+      await sealChunks([data], sealed, { header, key, chunkSize: 128, implementation: sealWith });
+      await openSealedFile(sealed, out, { key, implementation: openWith });
+      expect(Buffer.from(await readFile(out)).equals(data)).toBe(true);
+    },
+  );
+
   it('report their header, key id and sizes without a key', async () => {
     const sealed = path('sealed');
-    const info = await sealChunks([new Uint8Array(10), new Uint8Array(200)], sealed, { header, key, chunkSize: 64 });
+    const info = await sealChunks([new Uint8Array(10), new Uint8Array(200)], sealed, {
+      header,
+      key,
+      chunkSize: 64,
+    });
     const read = await readSealedHeader(sealed);
     expect(read).toEqual(info);
-    expect(read).toMatchObject({ formatVersion: 1, keyId: key.keyId, chunkCount: 4, plaintextBytes: 210, header });
+    expect(read).toMatchObject({
+      formatVersion: 1,
+      keyId: key.keyId,
+      chunkCount: 4,
+      plaintextBytes: 210,
+      header,
+    });
     expect(read.fileBytes).toBe((await readFile(sealed)).length);
   });
 
   it('re-cut pieces of any size into chunks, and stream them back', async () => {
     const data = new Uint8Array(randomBytes(5000));
-    const pieces = [data.subarray(0, 1), data.subarray(1, 64), data.subarray(64, 4000), data.subarray(4000)];
+    const pieces = [
+      data.subarray(0, 1),
+      data.subarray(1, 64),
+      data.subarray(64, 4000),
+      data.subarray(4000),
+    ];
     const sealed = path('sealed');
-    await sealChunks((async function* () { yield* pieces; })(), sealed, { header, key, chunkSize: 100 });
+    await sealChunks(
+      (async function* () {
+        yield* pieces;
+      })(),
+      sealed,
+      { header, key, chunkSize: 100 },
+    );
     const got: Buffer[] = [];
     for await (const chunk of readSealedChunks(sealed, { key })) got.push(Buffer.from(chunk));
     expect(got.map((c) => c.length)).toEqual([...Array(50).fill(100)]);
@@ -103,7 +163,11 @@ describe('sealed files', () => {
     const src = path('src');
     await writeFile(src, new Uint8Array(1000));
     const seen: number[] = [];
-    await sealFile(src, path('sealed'), { header, chunkSize: 256, onProgress: (p) => seen.push(p.doneBytes) });
+    await sealFile(src, path('sealed'), {
+      header,
+      chunkSize: 256,
+      onProgress: (p) => seen.push(p.doneBytes),
+    });
     expect(seen).toEqual([256, 512, 768, 1000]);
   });
 
@@ -143,7 +207,9 @@ describe('sealed files', () => {
       yield new Uint8Array(1000);
       throw new Error('source broke');
     })();
-    await expect(sealChunks(failing, dst, { header, key, chunkSize: 64 })).rejects.toThrow('source broke');
+    await expect(sealChunks(failing, dst, { header, key, chunkSize: 64 })).rejects.toThrow(
+      'source broke',
+    );
     expect(await readdir(sub)).toEqual([]);
   });
 
@@ -158,13 +224,19 @@ describe('sealed files', () => {
     const bytes = await readFile(sealed);
     bytes[bytes.length - 1]! ^= 1;
     await writeFile(sealed, bytes);
-    await expect(openSealedFile(sealed, dst, { key })).rejects.toMatchObject({ code: 'SEALED_FILE_CORRUPT' });
+    await expect(openSealedFile(sealed, dst, { key })).rejects.toMatchObject({
+      code: 'SEALED_FILE_CORRUPT',
+    });
     expect(await readFile(dst, 'utf8')).toBe('old contents');
     expect((await readdir(sub)).sort()).toEqual(['dst', 'sealed', 'src']);
   });
 
   it('refuse a bad chunk size and a header that is not an object', async () => {
-    await expect(sealChunks([], path('x'), { header, chunkSize: 10 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(sealChunks([], path('x'), { header: [] as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(sealChunks([], path('x'), { header, chunkSize: 10 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(sealChunks([], path('x'), { header: [] as never })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 });

@@ -2,16 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 
 import { EngineError } from '../errors.js';
-import { CHUNK_TAG_BYTES, NONCE_PREFIX_BYTES, createAeadChunkCipher, createChecksumChunkCipher } from './chunk-cipher.js';
+import {
+  CHUNK_TAG_BYTES,
+  NONCE_PREFIX_BYTES,
+  createAeadChunkCipher,
+  createChecksumChunkCipher,
+} from './chunk-cipher.js';
 import type { CipherImplementation } from './chunk-cipher.js';
-import { writeAll, writeFileAtomically } from './atomic-file.js';
+import { writeAll, writeFileAtomically } from './file-io.js';
 import { Keyring } from './keyring.js';
-import { openChunks, type OpenSealedOptions, type SealedFileProgress } from './read-sealed-chunks.js';
+import {
+  openChunks,
+  type OpenSealedOptions,
+  type SealedFileProgress,
+} from './read-sealed-chunks.js';
 import type { ResolvedKey } from './resolved-key.js';
 import {
   DEFAULT_CHUNK_SIZE,
   MAX_CHUNK_SIZE,
   MIN_CHUNK_SIZE,
+  SEALED_FILE_VERSION,
   encodeSealedHeader,
   type SealedFileHeader,
   type SealedFileInfo,
@@ -48,7 +58,11 @@ const MAX_CHUNKS = 2 ** 32;
  * await sealFile('index.usearch', 'index.nsf', { header: { kind: 'hnsw-index', collection: 'docs', seq: 42 }, key: ring });
  * ```
  */
-export async function sealFile(srcPath: string, dstPath: string, options: SealOptions): Promise<SealedFileInfo> {
+export async function sealFile(
+  srcPath: string,
+  dstPath: string,
+  options: SealOptions,
+): Promise<SealedFileInfo> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const { size } = await stat(srcPath);
   const handle = await open(srcPath, 'r');
@@ -78,13 +92,20 @@ export async function sealChunks(
 ): Promise<SealedFileInfo> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
-    throw new EngineError('INVALID_INPUT', `chunkSize must be an integer from ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE}, got ${chunkSize}.`, {
-      help: 'Leave chunkSize unset to use 1 MiB.',
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `chunkSize must be an integer from ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE}, got ${chunkSize}.`,
+      {
+        help: 'Leave chunkSize unset to use 1 MiB.',
+      },
+    );
   }
   const header = checkHeader(options.header);
   const key = options.key instanceof Keyring ? options.key.current : options.key;
-  const noncePrefix = key === undefined ? new Uint8Array(NONCE_PREFIX_BYTES) : new Uint8Array(randomBytes(NONCE_PREFIX_BYTES));
+  const noncePrefix =
+    key === undefined
+      ? new Uint8Array(NONCE_PREFIX_BYTES)
+      : new Uint8Array(randomBytes(NONCE_PREFIX_BYTES));
   const encoded = encodeSealedHeader({
     cipher: key === undefined ? 'none' : 'xchacha20-poly1305',
     keyId: key?.keyId ?? null,
@@ -105,11 +126,16 @@ export async function sealChunks(
     let doneBytes = 0;
     const emit = async (final: boolean): Promise<void> => {
       if (index >= MAX_CHUNKS) {
-        throw new EngineError('INVALID_INPUT', `The payload needs more than 2^32 chunks of ${chunkSize} bytes.`, {
-          help: 'Use a larger chunkSize.',
-        });
+        throw new EngineError(
+          'INVALID_INPUT',
+          `The payload needs more than 2^32 chunks of ${chunkSize} bytes.`,
+          {
+            help: 'Use a larger chunkSize.',
+          },
+        );
       }
-      for (const piece of cipher.seal(index, final, pending.subarray(0, fill))) await writeAll(out, piece);
+      for (const piece of cipher.seal(index, final, pending.subarray(0, fill)))
+        await writeAll(out, piece);
       index += 1;
       doneBytes += fill;
       fill = 0;
@@ -128,7 +154,7 @@ export async function sealChunks(
     }
     await emit(true);
     return {
-      formatVersion: 1,
+      formatVersion: SEALED_FILE_VERSION,
       cipher: key === undefined ? 'none' : 'xchacha20-poly1305',
       keyId: key?.keyId ?? null,
       chunkSize,
@@ -151,7 +177,11 @@ export async function sealChunks(
  * const { header } = await openSealedFile('index.nsf', tmpIndexPath, { key: ring });
  * ```
  */
-export async function openSealedFile(srcPath: string, dstPath: string, options: OpenSealedOptions = {}): Promise<SealedFileInfo> {
+export async function openSealedFile(
+  srcPath: string,
+  dstPath: string,
+  options: OpenSealedOptions = {},
+): Promise<SealedFileInfo> {
   const handle = await open(srcPath, 'r');
   try {
     // Header and key are checked before the destination is touched.

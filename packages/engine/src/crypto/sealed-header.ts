@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 
 import { EngineError } from '../errors.js';
 import { CHUNK_TAG_BYTES, NONCE_PREFIX_BYTES } from './chunk-cipher.js';
+import { readAt } from './file-io.js';
 import { sealedFileCorrupt } from './sealed-file-errors.js';
 
 /** First bytes of every sealed file: 0x89 "NSF" CR LF 0x1A LF (text-mode transfers break it). */
@@ -28,7 +29,8 @@ export const MIN_CHUNK_SIZE = 64;
 export const MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
 /** A JSON value, as the caller's header may hold. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** What the caller says about the payload (e.g. `{ kind: 'hnsw-index', collection, seq }`). Stored authenticated but NOT encrypted. */
 export type SealedFileHeader = { readonly [key: string]: JsonValue };
@@ -88,9 +90,13 @@ export function encodeSealedHeader(fields: {
 }): { bytes: Uint8Array; headerHash: Uint8Array } {
   const json = Buffer.from(JSON.stringify(fields.header), 'utf8');
   if (json.length > MAX_HEADER_JSON_BYTES) {
-    throw new EngineError('INVALID_INPUT', `The sealed-file header is ${json.length} bytes of JSON; at most ${MAX_HEADER_JSON_BYTES} are allowed.`, {
-      help: 'Keep the header to a few identifying facts; put bulk data in the payload.',
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `The sealed-file header is ${json.length} bytes of JSON; at most ${MAX_HEADER_JSON_BYTES} are allowed.`,
+      {
+        help: 'Keep the header to a few identifying facts; put bulk data in the payload.',
+      },
+    );
   }
   const bytes = new Uint8Array(FIXED_HEADER_BYTES + json.length + HEADER_HASH_BYTES);
   const view = new DataView(bytes.buffer);
@@ -121,14 +127,15 @@ export async function readSealedHeader(path: string): Promise<SealedFileInfo> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const read = async (position: number, length: number): Promise<Uint8Array> => {
-      const buffer = new Uint8Array(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, position);
-      return buffer.subarray(0, bytesRead);
-    };
+    const read = (position: number, length: number): Promise<Uint8Array> =>
+      readAt(handle, position, length);
     const header = await decodeSealedHeader(size, read);
     const shape = payloadShape(size - header.headerBytes, header.chunkSize);
-    if (shape === null) throw sealedFileCorrupt('truncated', 'The sealed file ends before its first chunk is complete.');
+    if (shape === null)
+      throw sealedFileCorrupt(
+        'truncated',
+        'The sealed file ends before its first chunk is complete.',
+      );
     return describeSealedFile(header, shape.chunks, size);
   } finally {
     await handle.close();
@@ -143,21 +150,32 @@ export async function decodeSealedHeader(
   const fixed = await read(0, FIXED_HEADER_BYTES);
   const magic = Buffer.from(fixed.subarray(0, SEALED_FILE_MAGIC.length));
   if (!magic.equals(SEALED_FILE_MAGIC.subarray(0, magic.length)) || fixed.length === 0) {
-    throw sealedFileCorrupt('not-sealed', 'This is not a Needle sealed file (its first bytes are wrong).');
+    throw sealedFileCorrupt(
+      'not-sealed',
+      'This is not a Needle sealed file (its first bytes are wrong).',
+    );
   }
-  if (fixed.length < FIXED_HEADER_BYTES) throw sealedFileCorrupt('truncated', 'The sealed file ends inside its header.');
+  if (fixed.length < FIXED_HEADER_BYTES)
+    throw sealedFileCorrupt('truncated', 'The sealed file ends inside its header.');
   const view = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength);
   const formatVersion = view.getUint16(8);
   if (formatVersion > SEALED_FILE_VERSION) {
-    throw new EngineError('UNSUPPORTED_FORMAT_VERSION', `The sealed file has format version ${formatVersion}; this build reads up to ${SEALED_FILE_VERSION}.`, {
-      help: 'Open it with a newer Needle. (If no newer version ever wrote it, the file is damaged.)',
-      details: { formatVersion, supported: SEALED_FILE_VERSION },
-    });
+    throw new EngineError(
+      'UNSUPPORTED_FORMAT_VERSION',
+      `The sealed file has format version ${formatVersion}; this build reads up to ${SEALED_FILE_VERSION}.`,
+      {
+        help: 'Open it with a newer Needle. (If no newer version ever wrote it, the file is damaged.)',
+        details: { formatVersion, supported: SEALED_FILE_VERSION },
+      },
+    );
   }
   const jsonLength = view.getUint32(40);
   const headerBytes = FIXED_HEADER_BYTES + jsonLength + HEADER_HASH_BYTES;
   if (jsonLength > MAX_HEADER_JSON_BYTES || headerBytes > fileBytes) {
-    throw sealedFileCorrupt(headerBytes > fileBytes && jsonLength <= MAX_HEADER_JSON_BYTES ? 'truncated' : 'header', 'The sealed file header is damaged or cut short.');
+    throw sealedFileCorrupt(
+      headerBytes > fileBytes && jsonLength <= MAX_HEADER_JSON_BYTES ? 'truncated' : 'header',
+      'The sealed file header is damaged or cut short.',
+    );
   }
   const rest = await read(FIXED_HEADER_BYTES, jsonLength + HEADER_HASH_BYTES);
   const hashed = new Uint8Array(FIXED_HEADER_BYTES + jsonLength);
@@ -165,12 +183,21 @@ export async function decodeSealedHeader(
   hashed.set(rest.subarray(0, jsonLength), FIXED_HEADER_BYTES);
   const headerHash = sha256(hashed);
   if (!Buffer.from(headerHash).equals(rest.subarray(jsonLength))) {
-    throw sealedFileCorrupt('header', 'The sealed file header fails its checksum: the file is damaged.');
+    throw sealedFileCorrupt(
+      'header',
+      'The sealed file header fails its checksum: the file is damaged.',
+    );
   }
   const cipherCode = view.getUint8(10);
   const chunkSize = view.getUint32(12);
   const cipher = cipherCode === 1 ? 'xchacha20-poly1305' : cipherCode === 0 ? 'none' : undefined;
-  if (formatVersion === 0 || cipher === undefined || view.getUint8(11) !== 0 || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+  if (
+    formatVersion === 0 ||
+    cipher === undefined ||
+    view.getUint8(11) !== 0 ||
+    chunkSize < MIN_CHUNK_SIZE ||
+    chunkSize > MAX_CHUNK_SIZE
+  ) {
     throw sealedFileCorrupt('header', 'The sealed file header holds impossible values.');
   }
   let header: unknown;
@@ -195,7 +222,11 @@ export async function decodeSealedHeader(
 }
 
 /** The public description of a sealed file from its decoded header and shape. */
-export function describeSealedFile(header: SealedHeader, chunkCount: number, fileBytes: number): SealedFileInfo {
+export function describeSealedFile(
+  header: SealedHeader,
+  chunkCount: number,
+  fileBytes: number,
+): SealedFileInfo {
   return {
     formatVersion: header.formatVersion,
     cipher: header.cipher,
@@ -209,7 +240,10 @@ export function describeSealedFile(header: SealedHeader, chunkCount: number, fil
 }
 
 /** How many chunks a payload of `payloadBytes` holds and the sealed size of the last, or null if no chunk grid fits. */
-export function payloadShape(payloadBytes: number, chunkSize: number): { chunks: number; lastSealedBytes: number } | null {
+export function payloadShape(
+  payloadBytes: number,
+  chunkSize: number,
+): { chunks: number; lastSealedBytes: number } | null {
   if (payloadBytes < CHUNK_TAG_BYTES) return null;
   const sealedChunk = chunkSize + CHUNK_TAG_BYTES;
   const chunks = Math.ceil(payloadBytes / sealedChunk);

@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 import { z } from 'zod';
 
-import { parseOrThrow } from '../config.js';
+import { parseOrThrow } from '../parse-or-throw.js';
 import { nowUs } from '../search/explain.js';
 import type { SearchContext } from '../search/search-context.js';
 
@@ -50,7 +50,10 @@ export interface CalibrationReport {
  * then sweeps efSearch upwards until the index's recall@k reaches the target. Real
  * embeddings sometimes need several times the textbook ef; measuring finds out.
  */
-export async function calibrate(ctx: SearchContext, input: CalibrationOptions): Promise<CalibrationReport> {
+export async function calibrate(
+  ctx: SearchContext,
+  input: CalibrationOptions,
+): Promise<CalibrationReport> {
   const options = parseOrThrow(optionsSchema, input, 'calibration options');
   const { index, state, config } = ctx;
   const live: number[] = [];
@@ -60,7 +63,16 @@ export async function calibrate(ctx: SearchContext, input: CalibrationOptions): 
   const previousEfSearch = config.index.efSearch;
   const k = Math.min(options.k, Math.max(live.length - 1, 1));
   if (live.length <= options.k + 1) {
-    return { efSearch: Math.max(k, 1), previousEfSearch, targetRecall: options.targetRecall, achievedRecall: 1, reached: true, k, sampleSize: 0, curve: [] };
+    return {
+      efSearch: Math.max(k, 1),
+      previousEfSearch,
+      targetRecall: options.targetRecall,
+      achievedRecall: 1,
+      reached: true,
+      k,
+      sampleSize: 0,
+      curve: [],
+    };
   }
 
   const sample = sampleKeys(live, options.sampleSize, options.seed);

@@ -23,9 +23,17 @@ export function gaussian(rand: () => number): () => number {
  * `seed` only; `sampleSeed` picks a different draw from the same mixture (for queries that
  * come from the same distribution as the data).
  */
-export function clustered(count: number, dims: number, seed: number, clusters = 16, sampleSeed?: number): Float32Array[] {
+export function clustered(
+  count: number,
+  dims: number,
+  seed: number,
+  clusters = 16,
+  sampleSeed?: number,
+): Float32Array[] {
   const centreNormal = gaussian(prng(seed));
-  const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: dims }, () => centreNormal() * 4));
+  const centres = Array.from({ length: clusters }, () =>
+    Float32Array.from({ length: dims }, () => centreNormal() * 4),
+  );
   const rand = sampleSeed === undefined ? prng(seed + 0x9e3779b9) : prng(sampleSeed);
   const normal = gaussian(rand);
   return Array.from({ length: count }, () => {
@@ -35,7 +43,11 @@ export function clustered(count: number, dims: number, seed: number, clusters = 
 }
 
 /** The public distance of the REST contract, computed in float64 from the originals. */
-export function publicDistance(distance: Distance, a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function publicDistance(
+  distance: Distance,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): number {
   let dot = 0;
   let na = 0;
   let nb = 0;

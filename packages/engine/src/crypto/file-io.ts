@@ -8,8 +8,14 @@ import { basename, dirname, join } from 'node:path';
  * temporary file, so `dstPath` is either its old self or complete — never half written.
  * New files are created with mode 0600, as they may hold secrets or plaintext.
  */
-export async function writeFileAtomically<T>(dstPath: string, write: (handle: FileHandle) => Promise<T>): Promise<T> {
-  const tempPath = join(dirname(dstPath), `.${basename(dstPath)}.${randomBytes(6).toString('hex')}.tmp`);
+export async function writeFileAtomically<T>(
+  dstPath: string,
+  write: (handle: FileHandle) => Promise<T>,
+): Promise<T> {
+  const tempPath = join(
+    dirname(dstPath),
+    `.${basename(dstPath)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   const handle = await open(tempPath, 'wx', 0o600);
   let closed = false;
   try {
@@ -34,6 +40,25 @@ export async function writeAll(handle: FileHandle, data: Uint8Array): Promise<vo
     const { bytesWritten } = await handle.write(data, offset, data.length - offset, null);
     offset += bytesWritten;
   }
+}
+
+/**
+ * Reads `length` bytes at `position` into `into` (a new buffer by default), looping over
+ * short reads; the result is shorter only when the file ends first.
+ */
+export async function readAt(
+  handle: FileHandle,
+  position: number,
+  length: number,
+  into: Uint8Array = new Uint8Array(length),
+): Promise<Uint8Array> {
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(into, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return into.subarray(0, filled);
 }
 
 /** Makes a rename durable. Some platforms cannot fsync a directory; there it is skipped. */
