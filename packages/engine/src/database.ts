@@ -236,9 +236,11 @@ export class Database {
         const stats = await this.#storage.checkpoint();
         if (this.path !== ':memory:') {
           for (const c of this.#collections.values()) {
+            do await c.settleIndex();
+            while (!c.indexIdle);
             const version = c.changeVersion;
             if (this.#savedVersion.get(c.name) === version) continue;
-            // Read in the same tick as the save below: every committed change is applied.
+            // Read in the same tick as the save below: every committed change is indexed.
             const seq = this.#storage.lastSeq();
             const saved = await saveIndexFile(this.path, c.name, c.config, c.currentIndex(), seq, this.#keyring);
             if (saved) this.#savedVersion.set(c.name, version);

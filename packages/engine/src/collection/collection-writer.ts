@@ -1,3 +1,5 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+
 import { EngineError } from '../errors.js';
 import type { Mutation } from '../storage/storage.js';
 import type { Metadata } from '../vectors/validate-record.js';
@@ -14,6 +16,9 @@ export class CollectionWriter {
   readonly #core: CollectionCore;
   /** Staged view of ids with writes in flight: the key each will have (undefined: none). */
   readonly #pending = new Map<string, { key: number | undefined; refs: number }>();
+  /** Index work runs in commit order, one write after another, sliced so readers get turns. */
+  #indexTail: Promise<void> = Promise.resolve();
+  #indexPending = 0;
 
   constructor(core: CollectionCore) {
     this.#core = core;
@@ -78,7 +83,7 @@ export class CollectionWriter {
     }
     try {
       await this.#core.storage.commit(this.#core.name, mutations);
-      if (!this.#core.closed) this.#apply(mutations, indexed);
+      if (!this.#core.closed) await this.#apply(mutations, indexed);
     } finally {
       for (const [id] of touched) {
         const entry = this.#pending.get(id);
@@ -87,8 +92,22 @@ export class CollectionWriter {
     }
   }
 
-  #apply(mutations: readonly Mutation[], indexed: Map<number, Float32Array>): void {
-    const { state, index, compactionLog } = this.#core;
+  /** True when no index work is queued: the index holds every applied write. */
+  get indexIdle(): boolean {
+    return this.#indexPending === 0;
+  }
+
+  /** Resolves once the index work queued so far is done. */
+  whenIndexIdle(): Promise<void> {
+    return this.#indexTail;
+  }
+
+  /**
+   * Applies committed mutations: to the in-memory state at once, to the index in commit
+   * order, in slices of at most ~4 ms between which searches run.
+   */
+  #apply(mutations: readonly Mutation[], indexed: Map<number, Float32Array>): Promise<void> | undefined {
+    const { state } = this.#core;
     const removed: number[] = [];
     const addedKeys: number[] = [];
     const addedVectors: Float32Array[] = [];
@@ -107,14 +126,60 @@ export class CollectionWriter {
           break;
       }
     }
-    if (removed.length > 0) index.remove(Uint32Array.from(removed));
-    if (addedKeys.length > 0) addToIndex(this.#core, Uint32Array.from(addedKeys), addedVectors);
-    if (compactionLog) {
-      compactionLog.removed.push(...removed);
-      compactionLog.added.push(...addedKeys);
+    if (removed.length === 0 && addedKeys.length === 0) return undefined;
+    // A small write with nothing queued ahead of it goes straight in, without a yield.
+    if (this.#indexPending === 0 && addedKeys.length <= SLICE) {
+      this.#indexRemove(removed);
+      this.#indexAdd(addedKeys, addedVectors, 0, addedKeys.length);
+      return undefined;
     }
+    this.#indexPending += 1;
+    const run = async (): Promise<void> => {
+      try {
+        this.#indexRemove(removed);
+        let sliceStart = performance.now();
+        for (let at = 0; at < addedKeys.length; at += SLICE) {
+          this.#indexAdd(addedKeys, addedVectors, at, Math.min(at + SLICE, addedKeys.length));
+          if (performance.now() - sliceStart > SLICE_MS) {
+            await yieldToLoop();
+            sliceStart = performance.now();
+          }
+        }
+      } finally {
+        this.#indexPending -= 1;
+      }
+    };
+    const done = this.#indexTail.then(run);
+    this.#indexTail = done.catch(() => undefined);
+    return done;
+  }
+
+  #indexRemove(keys: number[]): void {
+    if (keys.length === 0) return;
+    this.#core.index.remove(Uint32Array.from(keys));
+    this.#core.compactionLog?.removed.push(...keys);
+  }
+
+  #indexAdd(keys: number[], vectors: Float32Array[], from: number, to: number): void {
+    if (to <= from) return;
+    // Keys deleted meanwhile (by a later write already applied to the state) are skipped.
+    const live: number[] = [];
+    const rows: Float32Array[] = [];
+    for (let i = from; i < to; i++) {
+      if (this.#core.state.ids[keys[i]!] === undefined) continue;
+      live.push(keys[i]!);
+      rows.push(vectors[i]!);
+    }
+    if (live.length === 0) return;
+    addToIndex(this.#core, Uint32Array.from(live), rows);
+    this.#core.compactionLog?.added.push(...live);
   }
 }
+
+/** Vectors added to the index per native call when a write is sliced. */
+const SLICE = 128;
+/** Longest the index work of one write runs before letting other work run. */
+const SLICE_MS = 4;
 
 /** Adds prepared vectors to the collection's current index in one native call. */
 export function addToIndex(

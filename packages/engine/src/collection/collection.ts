@@ -295,6 +295,16 @@ export class Collection {
     return this.#core.state.version;
   }
 
+  /** @internal True when every applied write is in the index too. */
+  get indexIdle(): boolean {
+    return this.#writer.indexIdle;
+  }
+
+  /** @internal Waits until every applied write is in the index too (for checkpoints). */
+  async settleIndex(): Promise<void> {
+    while (!this.#writer.indexIdle) await this.#writer.whenIndexIdle();
+  }
+
   /** @internal The index serving searches now (for checkpoints). */
   currentIndex(): VectorIndex {
     return this.#core.index;
