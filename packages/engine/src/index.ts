@@ -48,6 +48,10 @@ export type { TuningEstimate } from './tuning/auto-tune.js';
 export type { TuningConstraints } from './tuning/tuning-constraints.js';
 export { growthProjection } from './tuning/growth-projection.js';
 export type { GrowthPoint } from './tuning/growth-projection.js';
-export type { CalibrationOptions, CalibrationPoint, CalibrationReport } from './tuning/calibrate.js';
+export type {
+  CalibrationOptions,
+  CalibrationPoint,
+  CalibrationReport,
+} from './tuning/calibrate.js';
 export type { Storage, StoredCollection, StoredRecord, Mutation } from './storage/storage.js';
 export type { VectorIndex, IndexMatches, Quantization } from './ann/vector-index.js';

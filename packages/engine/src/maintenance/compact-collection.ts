@@ -35,11 +35,17 @@ export async function compactCollection(
     core.state.forEachVisible(0, (key) => {
       keys.push(key);
     });
-    await rebuildIndex(fresh, Uint32Array.from(keys), (key, out) => readIndexedVector(core, key, out), onProgress);
+    await rebuildIndex(
+      fresh,
+      Uint32Array.from(keys),
+      (key, out) => readIndexedVector(core, key, out),
+      onProgress,
+    );
     const log = core.compactionLog;
     const row = new Float32Array(core.config.dimensions);
     for (const key of log.added) {
-      if (core.state.ids[key] !== undefined && !fresh.has(key) && readIndexedVector(core, key, row)) fresh.add(Uint32Array.of(key), row);
+      if (core.state.ids[key] !== undefined && !fresh.has(key) && readIndexedVector(core, key, row))
+        fresh.add(Uint32Array.of(key), row);
     }
     if (log.removed.length > 0) fresh.remove(Uint32Array.from(log.removed));
     const old = core.index;

@@ -76,7 +76,7 @@ export function planSearch(
         reachable: live,
         checkPredicate: true,
         fetch: (count, ef) => {
-          const widened = Math.min(live, Math.ceil(count / Math.max(estimated, 0.01) * 1.2));
+          const widened = Math.min(live, Math.ceil((count / Math.max(estimated, 0.01)) * 1.2));
           return index.search(query, widened, { ef: Math.max(ef, widened) });
         },
       };
@@ -89,7 +89,10 @@ export function planSearch(
   const exact = live === 0 ? 0 : keys.length / live;
   if (Number.isNaN(estimated)) estimated = exact;
   const filterUs = nowUs() - started;
-  const exactLimit = Math.max(dbConfig.exactSearchMaxCandidates, live * dbConfig.exactSearchMaxSelectivity);
+  const exactLimit = Math.max(
+    dbConfig.exactSearchMaxCandidates,
+    live * dbConfig.exactSearchMaxSelectivity,
+  );
   if (keys.length <= exactLimit || forceExact) {
     return {
       strategy: 'exact-subset',
@@ -116,7 +119,11 @@ export function planSearch(
     filterCacheHit,
     reachable: keys.length,
     checkPredicate: false,
-    fetch: (count, ef) => index.search(query, count, { ef: Math.max(ef, Math.ceil(count / Math.max(exact, 0.001))), allowed }),
+    fetch: (count, ef) =>
+      index.search(query, count, {
+        ef: Math.max(ef, Math.ceil(count / Math.max(exact, 0.001))),
+        allowed,
+      }),
   };
 }
 
@@ -124,7 +131,12 @@ export function planSearch(
  * The visible keys the predicate accepts, from the filter cache when the same filter ran
  * since the last write (never when vectors can expire: time alone changes the answer).
  */
-function matchingKeys(ctx: SearchContext, predicate: (key: number) => boolean, now: number, filterKey: string | null): Uint32Array {
+function matchingKeys(
+  ctx: SearchContext,
+  predicate: (key: number) => boolean,
+  now: number,
+  filterKey: string | null,
+): Uint32Array {
   const { state, filterCache } = ctx;
   const cacheable = filterKey !== null && state.expiresAt.size === 0;
   if (cacheable) {
@@ -141,7 +153,11 @@ function matchingKeys(ctx: SearchContext, predicate: (key: number) => boolean, n
 }
 
 /** Evaluates the predicate on a pseudo-random sample of keys (deterministic per state size). */
-function estimateSelectivity(ctx: SearchContext, predicate: (key: number) => boolean, now: number): number {
+function estimateSelectivity(
+  ctx: SearchContext,
+  predicate: (key: number) => boolean,
+  now: number,
+): number {
   const { state } = ctx;
   const span = state.nextKey;
   let seed = (span * 2654435761) >>> 0 || 1;

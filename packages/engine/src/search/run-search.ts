@@ -60,7 +60,13 @@ export async function runSearch(
   req: SearchRequest,
 ): Promise<SearchResult & { explain?: ExplainTrace }> {
   const { state, config } = ctx;
-  if (!req.explain && req.filter === null && req.postFilter === null && req.searchAfter === null && state.expiresAt.size === 0) {
+  if (
+    !req.explain &&
+    req.filter === null &&
+    req.postFilter === null &&
+    req.searchAfter === null &&
+    state.expiresAt.size === 0
+  ) {
     return plainSearch(ctx, req);
   }
   const started = req.explain ? nowUs() : 0;
@@ -82,7 +88,7 @@ export async function runSearch(
   let keys: number[] = [];
   let distances: number[] = [];
 
-  for (let count = Math.min(wanted, plan.reachable); count > 0; ) {
+  for (let count = Math.min(wanted, plan.reachable); count > 0;) {
     const ef = Math.max(req.ef, count);
     efUsed = Math.max(efUsed, ef);
     const t0 = req.explain ? nowUs() : 0;
@@ -93,7 +99,16 @@ export async function runSearch(
     visited = visited === null || matches.visited === null ? null : visited + matches.visited;
     computed = computed === null || matches.computed === null ? null : computed + matches.computed;
     examined += matches.keys.length;
-    ({ keys, distances } = collect(ctx, plan, predicate, req.searchAfter, matches.keys, matches.distances, now, wanted));
+    ({ keys, distances } = collect(
+      ctx,
+      plan,
+      predicate,
+      req.searchAfter,
+      matches.keys,
+      matches.distances,
+      now,
+      wanted,
+    ));
     if (req.explain) filterUs += nowUs() - t1;
     const exhausted = matches.keys.length < count || count >= plan.reachable;
     if (keys.length >= wanted) break;
@@ -140,7 +155,13 @@ export async function runSearch(
         filterCacheHit: plan.filterCacheHit,
       },
       timing: { totalUs: nowUs() - started, indexUs, filterUs, fetchUs },
-      index: { kind: ctx.index.kind, visitedNodes: visited, distanceComputations: computed, efUsed, rounds },
+      index: {
+        kind: ctx.index.kind,
+        visitedNodes: visited,
+        distanceComputations: computed,
+        efUsed,
+        rounds,
+      },
       candidatesExamined: examined,
       candidatesAfterFilter: keys.length,
       requestedK: req.k,
@@ -177,7 +198,11 @@ async function plainSearch(ctx: SearchContext, req: SearchRequest): Promise<Sear
   if (hasMore) trim(keys, distances, req.k);
   const hits = toHits(ctx, keys, distances, req.includeVectors);
   const last = hits[hits.length - 1];
-  return { hits, hasMore, nextCursor: hasMore && last ? { distance: last.distance, id: last.id } : null };
+  return {
+    hits,
+    hasMore,
+    nextCursor: hasMore && last ? { distance: last.distance, id: last.id } : null,
+  };
 }
 
 /** Turns raw matches into the keys and public distances that pass every check, in order. */
@@ -202,7 +227,8 @@ function collect(
     distances.push(toPublicDistance(config.distance, rawDistances[i]!));
   }
   orderTies(state.ids, keys, distances);
-  if (after === null) return keys.length > wanted ? trim(keys, distances, wanted) : { keys, distances };
+  if (after === null)
+    return keys.length > wanted ? trim(keys, distances, wanted) : { keys, distances };
   const outKeys: number[] = [];
   const outDistances: number[] = [];
   for (let i = 0; i < keys.length && outKeys.length < wanted; i++) {
@@ -224,26 +250,42 @@ function orderTies(ids: (string | undefined)[], keys: number[], distances: numbe
     while (start > 0 && distances[start - 1] === distances[i]) start--;
     let end = i;
     while (end + 1 < keys.length && distances[end + 1] === distances[i]) end++;
-    const run = keys.slice(start, end + 1).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    const run = keys
+      .slice(start, end + 1)
+      .sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
     for (let j = 0; j < run.length; j++) keys[start + j] = run[j]!;
     i = end;
   }
 }
 
-function trim(keys: number[], distances: number[], n: number): { keys: number[]; distances: number[] } {
+function trim(
+  keys: number[],
+  distances: number[],
+  n: number,
+): { keys: number[]; distances: number[] } {
   keys.length = n;
   distances.length = n;
   return { keys, distances };
 }
 
 /** Maps keys to result objects. */
-export function toHits(ctx: SearchContext, keys: number[], distances: number[], includeVectors: boolean): SearchHit[] {
+export function toHits(
+  ctx: SearchContext,
+  keys: number[],
+  distances: number[],
+  includeVectors: boolean,
+): SearchHit[] {
   const { state } = ctx;
   const hits: SearchHit[] = new Array<SearchHit>(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const distance = distances[i]!;
-    const hit: SearchHit = { id: state.ids[key]!, distance, score: scoreOf(distance), metadata: state.metadata[key] ?? null };
+    const hit: SearchHit = {
+      id: state.ids[key]!,
+      distance,
+      score: scoreOf(distance),
+      metadata: state.metadata[key] ?? null,
+    };
     if (includeVectors) {
       const vector = new Float32Array(ctx.config.dimensions);
       if (ctx.readVector(key, vector)) hit.vector = vector;
@@ -260,7 +302,11 @@ function norm(v: Float32Array): number {
 }
 
 /** Per-dimension contributions to the distance between the query and the best hit. */
-function topDimensions(ctx: SearchContext, query: Float32Array, key: number | undefined): ExplainTrace['topDimensions'] {
+function topDimensions(
+  ctx: SearchContext,
+  query: Float32Array,
+  key: number | undefined,
+): ExplainTrace['topDimensions'] {
   if (key === undefined) return [];
   const stored = new Float32Array(ctx.config.dimensions);
   if (!ctx.readVector(key, stored)) return [];

@@ -23,7 +23,10 @@ export class SearchBatcher {
   batches = 0;
   batchedQueries = 0;
 
-  constructor(index: () => VectorIndex, options: { threads: number; window: 'microtask' | 'immediate' }) {
+  constructor(
+    index: () => VectorIndex,
+    options: { threads: number; window: 'microtask' | 'immediate' },
+  ) {
     this.#index = index;
     this.#threads = options.threads;
     this.#schedule = options.window === 'immediate' ? (f) => void setImmediate(f) : queueMicrotask;

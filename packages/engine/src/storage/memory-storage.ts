@@ -1,6 +1,14 @@
 import type { ResolvedCollectionConfig } from '../config.js';
 import { EngineError } from '../errors.js';
-import type { Change, CheckpointStats, Mutation, Storage, StorageStats, StoredCollection, StoredRecord } from './storage.js';
+import type {
+  Change,
+  CheckpointStats,
+  Mutation,
+  Storage,
+  StorageStats,
+  StoredCollection,
+  StoredRecord,
+} from './storage.js';
 
 interface MemoryCollection {
   meta: StoredCollection;
@@ -26,13 +34,21 @@ export class MemoryStorage implements Storage {
     if (this.#collections.has(collection.name)) {
       return Promise.reject(existsError(collection.name));
     }
-    this.#collections.set(collection.name, { meta: { ...collection }, records: new Map(), changes: [] });
+    this.#collections.set(collection.name, {
+      meta: { ...collection },
+      records: new Map(),
+      changes: [],
+    });
     return Promise.resolve();
   }
 
   updateCollectionConfig(name: string, config: ResolvedCollectionConfig): Promise<void> {
-    this.#get(name).meta.config = config;
-    return Promise.resolve();
+    try {
+      this.#get(name).meta.config = config;
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
 
   dropCollection(name: string): Promise<void> {
@@ -41,13 +57,27 @@ export class MemoryStorage implements Storage {
   }
 
   commit(collection: string, mutations: readonly Mutation[]): Promise<number> {
+    try {
+      return Promise.resolve(this.#apply(collection, mutations));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  #apply(collection: string, mutations: readonly Mutation[]): number {
     const { records, changes } = this.#get(collection);
     for (const m of mutations) {
       this.#seq += 1;
       changes.push({ seq: this.#seq, op: m.op, key: m.key, id: m.id });
       switch (m.op) {
         case 'put':
-          records.set(m.key, { key: m.key, id: m.id, vector: m.vector, metadata: m.metadata, expiresAt: m.expiresAt });
+          records.set(m.key, {
+            key: m.key,
+            id: m.id,
+            vector: m.vector,
+            metadata: m.metadata,
+            expiresAt: m.expiresAt,
+          });
           break;
         case 'delete':
           records.delete(m.key);
@@ -59,7 +89,7 @@ export class MemoryStorage implements Storage {
         }
       }
     }
-    return Promise.resolve(this.#seq);
+    return this.#seq;
   }
 
   scan(collection: string, visit: (record: StoredRecord) => void): void {
@@ -84,7 +114,12 @@ export class MemoryStorage implements Storage {
   }
 
   checkpoint(): Promise<CheckpointStats> {
-    return Promise.resolve({ at: Date.now(), durationMs: 0, pagesCheckpointed: 0, reason: 'manual' });
+    return Promise.resolve({
+      at: Date.now(),
+      durationMs: 0,
+      pagesCheckpointed: 0,
+      reason: 'manual',
+    });
   }
 
   stats(): StorageStats {
@@ -99,9 +134,13 @@ export class MemoryStorage implements Storage {
   #get(name: string): MemoryCollection {
     const c = this.#collections.get(name);
     if (!c) {
-      throw new EngineError('COLLECTION_NOT_FOUND', `collection "${name}" does not exist in storage`, {
-        help: 'Create the collection first.',
-      });
+      throw new EngineError(
+        'COLLECTION_NOT_FOUND',
+        `collection "${name}" does not exist in storage`,
+        {
+          help: 'Create the collection first.',
+        },
+      );
     }
     return c;
   }

@@ -43,14 +43,22 @@ export function scoreOf(distance: number): number {
  * Prepares a validated vector for the index: normalises it in place for cosine (where a zero
  * vector has no direction and is refused). Returns the same array.
  */
-export function prepareForIndex(distance: Distance, vector: Float32Array, label: string): Float32Array {
+export function prepareForIndex(
+  distance: Distance,
+  vector: Float32Array,
+  label: string,
+): Float32Array {
   if (distance !== 'cosine') return vector;
   let norm = 0;
   for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
   if (norm === 0) {
-    throw new EngineError('ZERO_VECTOR', `${label}: a zero vector has no direction under cosine distance`, {
-      help: 'Drop empty embeddings, or use the euclidean or dot distance for this collection.',
-    });
+    throw new EngineError(
+      'ZERO_VECTOR',
+      `${label}: a zero vector has no direction under cosine distance`,
+      {
+        help: 'Drop empty embeddings, or use the euclidean or dot distance for this collection.',
+      },
+    );
   }
   const inv = 1 / Math.sqrt(norm);
   for (let i = 0; i < vector.length; i++) vector[i]! *= inv;

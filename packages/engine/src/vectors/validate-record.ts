@@ -15,17 +15,25 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 /** Checks a vector id: a string of 1..maxIdBytes UTF-8 bytes without control characters. */
 export function validateId(id: unknown, limits: Limits): string {
   if (typeof id !== 'string' || id.length === 0) {
-    throw new EngineError('INVALID_VECTOR_ID', `vector id must be a non-empty string, got ${formatValue(id)}`, {
-      help: 'Give every vector a string id such as "doc-42".',
-      details: { id },
-    });
+    throw new EngineError(
+      'INVALID_VECTOR_ID',
+      `vector id must be a non-empty string, got ${formatValue(id)}`,
+      {
+        help: 'Give every vector a string id such as "doc-42".',
+        details: { id },
+      },
+    );
   }
   // Cheap upper bound first: a UTF-16 code unit is at most 3 UTF-8 bytes.
   if (id.length * 3 > limits.maxIdBytes && encoder.encode(id).length > limits.maxIdBytes) {
-    throw new EngineError('INVALID_VECTOR_ID', `vector id is longer than ${limits.maxIdBytes} bytes`, {
-      help: `Use ids of at most ${limits.maxIdBytes} UTF-8 bytes (hash long natural keys).`,
-      details: { length: id.length, limit: limits.maxIdBytes },
-    });
+    throw new EngineError(
+      'INVALID_VECTOR_ID',
+      `vector id is longer than ${limits.maxIdBytes} bytes`,
+      {
+        help: `Use ids of at most ${limits.maxIdBytes} UTF-8 bytes (hash long natural keys).`,
+        details: { length: id.length, limit: limits.maxIdBytes },
+      },
+    );
   }
   if (CONTROL_CHARS.test(id)) {
     throw new EngineError('INVALID_VECTOR_ID', 'vector id contains control characters', {
@@ -42,9 +50,13 @@ export function validateId(id: unknown, limits: Limits): string {
  */
 export function toVector(input: unknown, dimensions: number, label: string): Float32Array {
   if (!isVectorLike(input)) {
-    throw new EngineError('INVALID_VECTOR', `${label}: vector must be an array of numbers, got ${formatValue(input)}`, {
-      help: 'Pass the vector as an array of numbers or a Float32Array.',
-    });
+    throw new EngineError(
+      'INVALID_VECTOR',
+      `${label}: vector must be an array of numbers, got ${formatValue(input)}`,
+      {
+        help: 'Pass the vector as an array of numbers or a Float32Array.',
+      },
+    );
   }
   if (input.length === 0) {
     throw new EngineError('INVALID_VECTOR', `${label}: vector is empty`, {
@@ -52,10 +64,14 @@ export function toVector(input: unknown, dimensions: number, label: string): Flo
     });
   }
   if (input.length !== dimensions) {
-    throw new EngineError('DIMENSION_MISMATCH', `${label}: vector has ${input.length} dimensions, the collection has ${dimensions}`, {
-      help: `Every vector of this collection must have exactly ${dimensions} numbers.`,
-      details: { expected: dimensions, actual: input.length },
-    });
+    throw new EngineError(
+      'DIMENSION_MISMATCH',
+      `${label}: vector has ${input.length} dimensions, the collection has ${dimensions}`,
+      {
+        help: `Every vector of this collection must have exactly ${dimensions} numbers.`,
+        details: { expected: dimensions, actual: input.length },
+      },
+    );
   }
   // Typed arrays copy natively; a plain array is converted in one pass. Then one tight
   // loop over the float32 values finds NaN, ±Infinity and float32 overflow alike.
@@ -85,15 +101,23 @@ export function toVector(input: unknown, dimensions: number, label: string): Flo
 function invalidComponent(input: ArrayLike<unknown>, i: number, label: string): EngineError {
   const value = input[i];
   if (typeof value === 'number' && Number.isFinite(value)) {
-    return new EngineError('INVALID_VECTOR', `${label}: component ${i} (${value}) overflows float32`, {
-      help: 'Scale the vector so every component is within ±3.4e38.',
-      details: { index: i },
-    });
+    return new EngineError(
+      'INVALID_VECTOR',
+      `${label}: component ${i} (${value}) overflows float32`,
+      {
+        help: 'Scale the vector so every component is within ±3.4e38.',
+        details: { index: i },
+      },
+    );
   }
-  return new EngineError('INVALID_VECTOR', `${label}: component ${i} is ${formatValue(value)}, not a finite number`, {
-    help: 'Replace NaN and ±Infinity (often from a division by zero in normalisation) with finite numbers.',
-    details: { index: i },
-  });
+  return new EngineError(
+    'INVALID_VECTOR',
+    `${label}: component ${i} is ${formatValue(value)}, not a finite number`,
+    {
+      help: 'Replace NaN and ±Infinity (often from a division by zero in normalisation) with finite numbers.',
+      details: { index: i },
+    },
+  );
 }
 
 /**
@@ -103,16 +127,24 @@ function invalidComponent(input: ArrayLike<unknown>, i: number, label: string): 
 export function serializeMetadata(metadata: unknown, limits: Limits, label: string): string | null {
   if (metadata === undefined || metadata === null) return null;
   if (typeof metadata !== 'object' || Array.isArray(metadata)) {
-    throw new EngineError('INVALID_INPUT', `${label}: metadata must be a JSON object, got ${formatValue(metadata)}`, {
-      help: 'Pass metadata as an object, e.g. { "title": "...", "year": 2024 }.',
-    });
+    throw new EngineError(
+      'INVALID_INPUT',
+      `${label}: metadata must be a JSON object, got ${formatValue(metadata)}`,
+      {
+        help: 'Pass metadata as an object, e.g. { "title": "...", "year": 2024 }.',
+      },
+    );
   }
   const depth = depthOf(metadata, 0, limits.maxMetadataDepth);
   if (depth > limits.maxMetadataDepth) {
-    throw new EngineError('METADATA_TOO_DEEP', `${label}: metadata is nested deeper than ${limits.maxMetadataDepth} levels`, {
-      help: `Flatten the metadata to at most ${limits.maxMetadataDepth} levels of nesting.`,
-      details: { limit: limits.maxMetadataDepth },
-    });
+    throw new EngineError(
+      'METADATA_TOO_DEEP',
+      `${label}: metadata is nested deeper than ${limits.maxMetadataDepth} levels`,
+      {
+        help: `Flatten the metadata to at most ${limits.maxMetadataDepth} levels of nesting.`,
+        details: { limit: limits.maxMetadataDepth },
+      },
+    );
   }
   let text: string;
   try {
@@ -123,12 +155,17 @@ export function serializeMetadata(metadata: unknown, limits: Limits, label: stri
       cause,
     });
   }
-  const bytes = text.length * 3 > limits.maxMetadataBytes ? encoder.encode(text).length : text.length;
+  const bytes =
+    text.length * 3 > limits.maxMetadataBytes ? encoder.encode(text).length : text.length;
   if (bytes > limits.maxMetadataBytes) {
-    throw new EngineError('METADATA_TOO_LARGE', `${label}: metadata is ${bytes} bytes, the limit is ${limits.maxMetadataBytes}`, {
-      help: 'Store large documents elsewhere and keep a reference in the metadata.',
-      details: { bytes, limit: limits.maxMetadataBytes },
-    });
+    throw new EngineError(
+      'METADATA_TOO_LARGE',
+      `${label}: metadata is ${bytes} bytes, the limit is ${limits.maxMetadataBytes}`,
+      {
+        help: 'Store large documents elsewhere and keep a reference in the metadata.',
+        details: { bytes, limit: limits.maxMetadataBytes },
+      },
+    );
   }
   return text;
 }
@@ -147,4 +184,3 @@ function depthOf(value: unknown, depth: number, limit: number): number {
 function isVectorLike(input: unknown): input is ArrayLike<unknown> {
   return Array.isArray(input) || input instanceof Float32Array || input instanceof Float64Array;
 }
-

@@ -4,11 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ResolvedCollectionConfig } from '../../src/config.js';
-import type { Change, Mutation, Storage, StoredCollection, StoredRecord } from '../../src/storage/storage.js';
+import type {
+  Change,
+  Mutation,
+  Storage,
+  StoredCollection,
+  StoredRecord,
+} from '../../src/storage/storage.js';
 
 /** A resolved config for a small test collection. */
 export function testConfig(dimensions = 4): ResolvedCollectionConfig {
-  return { dimensions, distance: 'cosine', index: { m: 16, efConstruction: 200, efSearch: 50 }, quantization: 'f32' };
+  return {
+    dimensions,
+    distance: 'cosine',
+    index: { m: 16, efConstruction: 200, efSearch: 50 },
+    quantization: 'f32',
+  };
 }
 
 /** A stored collection named `name`. */
@@ -17,9 +28,20 @@ export function testCollection(name: string, dimensions = 4): StoredCollection {
 }
 
 /** A `put` of `id` under `key`; the vector is `[key, key + 0.5, ...]` unless given. */
-export function put(key: number, id: string, options: { vector?: number[]; metadata?: string | null; expiresAt?: number | null } = {}): Mutation {
+export function put(
+  key: number,
+  id: string,
+  options: { vector?: number[]; metadata?: string | null; expiresAt?: number | null } = {},
+): Mutation {
   const vector = Float32Array.from(options.vector ?? [key, key + 0.5, -key, 0.25]);
-  return { op: 'put', key, id, vector, metadata: options.metadata ?? null, expiresAt: options.expiresAt ?? null };
+  return {
+    op: 'put',
+    key,
+    id,
+    vector,
+    metadata: options.metadata ?? null,
+    expiresAt: options.expiresAt ?? null,
+  };
 }
 
 /** Every record of a collection, in the order `scan` visits them. */

@@ -1,9 +1,17 @@
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 /**
  * Tables of a `.needle` file. Changing anything here needs a migration: run
  * `npm run db:generate -w @needle/engine` and commit the SQL it writes under `drizzle/`
- * (see docs/adr/0006 for when the format version must be bumped too).
+ * (see docs/adr/0007 for when the format version must be bumped too).
  */
 
 /** One row per collection; `config` is the resolved collection config as JSON. */

@@ -1,0 +1,161 @@
+import { EngineError } from '../../errors.js';
+import { decodeMutations, type DecodedMutation } from './mutation-codec.js';
+import type { Connection } from './open-connection.js';
+import { toWireError } from './sqlite-errors.js';
+import type { OpResult, WriteOp } from './writer-protocol.js';
+
+/**
+ * Applies batches of writes on the writer connection: one transaction per batch (one sync
+ * for all of it), one savepoint per op, so a failing op is undone alone and the others still
+ * commit. If the transaction itself fails (SQLite aborted it, or COMMIT failed — a full disk,
+ * an I/O error), every op in the batch fails with that error and nothing of it is stored.
+ *
+ * Statements are hand-written (prepared once) rather than built per call: this is the hot
+ * path. Their table and column names are those of `schema.ts`.
+ */
+export class BatchWriter {
+  readonly #db: Connection;
+  #lastSeq: number;
+  readonly #sql;
+
+  constructor(db: Connection, lastSeq: number) {
+    this.#db = db;
+    this.#lastSeq = lastSeq;
+    this.#sql = {
+      hasCollection: db
+        .prepare<[string], number>('SELECT 1 FROM collections WHERE name = ?')
+        .pluck(),
+      createCollection: db.prepare<[string, string, number]>(
+        'INSERT INTO collections (name, config, created_at) VALUES (?, ?, ?)',
+      ),
+      updateCollection: db.prepare<[string, string]>(
+        'UPDATE collections SET config = ? WHERE name = ?',
+      ),
+      dropCollection: db.prepare<[string]>('DELETE FROM collections WHERE name = ?'),
+      dropVectors: db.prepare<[string]>('DELETE FROM vectors WHERE collection = ?'),
+      dropChanges: db.prepare<[string]>('DELETE FROM changes WHERE collection = ?'),
+      put: db.prepare<[string, number, string, Buffer, string | null, number | null]>(
+        `INSERT INTO vectors (collection, key, id, vector, metadata, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (collection, key) DO UPDATE SET
+           id = excluded.id, vector = excluded.vector, metadata = excluded.metadata, expires_at = excluded.expires_at`,
+      ),
+      delete: db.prepare<[string, number]>('DELETE FROM vectors WHERE collection = ? AND key = ?'),
+      metadata: db.prepare<[string | null, string, number]>(
+        'UPDATE vectors SET metadata = ? WHERE collection = ? AND key = ?',
+      ),
+      change: db.prepare<[number, string, string, number, string, number]>(
+        'INSERT INTO changes (seq, collection, op, key, id, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  /** The highest change-log seq committed. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Runs `ops` in one transaction; one result per op, in order. */
+  apply(ops: readonly WriteOp[]): OpResult[] {
+    const startSeq = this.#lastSeq;
+    const at = Date.now();
+    const results: OpResult[] = [];
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+      for (const op of ops) {
+        const opStartSeq = this.#lastSeq;
+        this.#db.exec('SAVEPOINT op');
+        try {
+          this.#applyOne(op, at);
+          this.#db.exec('RELEASE op');
+          results.push({ ok: true, seq: this.#lastSeq });
+        } catch (err) {
+          // SQLite may have rolled the whole transaction back (e.g. on SQLITE_FULL); then the
+          // batch is lost as a whole and every op in it fails.
+          if (!this.#db.inTransaction) throw err;
+          this.#db.exec('ROLLBACK TO op');
+          this.#db.exec('RELEASE op');
+          this.#lastSeq = opStartSeq;
+          results.push({ ok: false, error: toWireError(err) });
+        }
+      }
+      this.#db.exec('COMMIT');
+      return results;
+    } catch (err) {
+      rollbackQuietly(this.#db);
+      this.#lastSeq = startSeq;
+      const error = toWireError(err);
+      return ops.map(() => ({ ok: false, error }));
+    }
+  }
+
+  #applyOne(op: WriteOp, at: number): void {
+    const sql = this.#sql;
+    switch (op.kind) {
+      case 'create':
+        if (sql.hasCollection.get(op.name) !== undefined) {
+          throw new EngineError('COLLECTION_EXISTS', `collection "${op.name}" already exists`, {
+            help: 'Pick another name, or drop the existing collection first.',
+            details: { collection: op.name },
+          });
+        }
+        sql.createCollection.run(op.name, op.config, op.createdAt);
+        return;
+      case 'update':
+        this.#assertCollection(op.name);
+        sql.updateCollection.run(op.config, op.name);
+        return;
+      case 'drop':
+        sql.dropVectors.run(op.name);
+        sql.dropChanges.run(op.name);
+        sql.dropCollection.run(op.name);
+        return;
+      case 'commit': {
+        this.#assertCollection(op.collection);
+        for (const chunk of op.chunks) {
+          const payload = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          decodeMutations(payload, (m) => this.#applyMutation(op.collection, m, at));
+        }
+        return;
+      }
+    }
+  }
+
+  #applyMutation(collection: string, m: DecodedMutation, at: number): void {
+    const sql = this.#sql;
+    switch (m.op) {
+      case 'put':
+        sql.put.run(collection, m.key, m.id, m.vector!, m.metadata, m.expiresAt);
+        break;
+      case 'delete':
+        sql.delete.run(collection, m.key);
+        break;
+      case 'metadata':
+        sql.metadata.run(m.metadata, collection, m.key);
+        break;
+    }
+    this.#lastSeq += 1;
+    sql.change.run(this.#lastSeq, collection, m.op, m.key, m.id, at);
+  }
+
+  #assertCollection(name: string): void {
+    if (this.#sql.hasCollection.get(name) === undefined) {
+      throw new EngineError(
+        'COLLECTION_NOT_FOUND',
+        `collection "${name}" does not exist in storage`,
+        {
+          help: 'Create the collection first.',
+          details: { collection: name },
+        },
+      );
+    }
+  }
+}
+
+/** Ends a failed transaction; the error that got us here is the one worth reporting. */
+function rollbackQuietly(db: Connection): void {
+  try {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  } catch {
+    // SQLite rolls back on its own when ROLLBACK cannot run; nothing was committed either way.
+  }
+}

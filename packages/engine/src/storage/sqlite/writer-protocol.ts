@@ -1,0 +1,60 @@
+import type { CheckpointStats } from '../storage.js';
+import type { WalOptions } from './sqlite-options.js';
+import type { WireError } from './sqlite-errors.js';
+
+/**
+ * Messages between {@link SqliteStorage} (main thread) and its writer thread. The writer
+ * owns the only read-write connection; the main thread reads through a read-only one.
+ */
+
+/** What the writer thread is started with. */
+export interface WriterInit {
+  path: string;
+  cipherKey: Uint8Array | undefined;
+  syncMode: WalOptions['syncMode'];
+  maxWalBytes: number;
+  busyTimeoutMs: number;
+}
+
+/** The writer connection's settings as SQLite reports them after open (not as requested). */
+export interface WriterSettings {
+  journalMode: string;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  journalSizeLimit: number;
+  walAutocheckpoint: number;
+}
+
+/** One write; a batch of them shares a transaction, each in its own savepoint. */
+export type WriteOp =
+  /** `chunks` come from `encodeMutationChunks`; they are applied in order as one atomic write. */
+  | { kind: 'commit'; collection: string; chunks: Uint8Array[] }
+  | { kind: 'create'; name: string; config: string; createdAt: number }
+  | { kind: 'update'; name: string; config: string }
+  | { kind: 'drop'; name: string };
+
+/** The outcome of one {@link WriteOp}: the last change-log seq it wrote, or why it failed. */
+export type OpResult = { ok: true; seq: number } | { ok: false; error: WireError };
+
+/** A request to the writer thread; `id` pairs it with its response. */
+export type WriterRequest =
+  | { id: number; type: 'batch'; ops: WriteOp[] }
+  | { id: number; type: 'checkpoint'; reason: CheckpointStats['reason'] }
+  | { id: number; type: 'rekey'; key: Uint8Array }
+  | { id: number; type: 'close' };
+
+/** What a batch reports: one result per op, in order, and the committed seq afterwards. */
+export interface BatchReply {
+  results: OpResult[];
+  lastSeq: number;
+}
+
+/** Everything the writer thread posts back. */
+export type WriterMessage =
+  | { type: 'ready'; lastSeq: number; settings: WriterSettings }
+  | { type: 'failed'; error: WireError }
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: WireError }
+  /** A checkpoint the writer ran on its own (the WAL passed `maxWalBytes`). */
+  | { type: 'checkpointed'; stats: CheckpointStats }
+  /** That checkpoint failed; it is retried after the next batch. */
+  | { type: 'checkpoint-failed'; error: WireError };
