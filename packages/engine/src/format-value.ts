@@ -15,7 +15,10 @@ export function formatValue(value: unknown): string {
       return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
     case 'object':
       return 'an object';
-    default:
-      return `a ${typeof value}`;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      break;
   }
+  return `a ${typeof value}`;
 }

@@ -42,13 +42,9 @@ export class MemoryStorage implements Storage {
     return Promise.resolve();
   }
 
-  updateCollectionConfig(name: string, config: ResolvedCollectionConfig): Promise<void> {
-    try {
-      this.#get(name).meta.config = config;
-      return Promise.resolve();
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+  // Async so that an unknown collection rejects, as every Storage does, instead of throwing.
+  async updateCollectionConfig(name: string, config: ResolvedCollectionConfig): Promise<void> {
+    this.#get(name).meta.config = config;
   }
 
   dropCollection(name: string): Promise<void> {
@@ -56,12 +52,8 @@ export class MemoryStorage implements Storage {
     return Promise.resolve();
   }
 
-  commit(collection: string, mutations: readonly Mutation[]): Promise<number> {
-    try {
-      return Promise.resolve(this.#apply(collection, mutations));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+  async commit(collection: string, mutations: readonly Mutation[]): Promise<number> {
+    return this.#apply(collection, mutations);
   }
 
   #apply(collection: string, mutations: readonly Mutation[]): number {
