@@ -181,3 +181,26 @@ function filesUnder(dir: string): string[] {
     return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
 }
+
+describe('compaction of a durable database', () => {
+  it('rebuilds the index and vacuums the file, giving the space of deleted vectors back', async () => {
+    const path = fresh();
+    const db = await Database.open(path);
+    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const padded = records.map((r) => ({ ...r, metadata: { ...r.metadata, pad: 'x'.repeat(2000) } }));
+    for (let i = 0; i < 3000; i += 500) await docs.insertMany(padded.slice(i, i + 500));
+    await docs.deleteMany(padded.slice(0, 2400).map((r) => r.id));
+    await db.checkpoint();
+    const phases = new Set<string>();
+    const report = await docs.compact({ onProgress: (p) => phases.add(p.phase) });
+    expect(report.removed).toBe(2400);
+    expect([...phases]).toEqual(['rebuild', 'vacuum', 'done']);
+    expect(report.fileBytesAfter).toBeLessThan(report.fileBytesBefore / 2);
+    expect(db.storageStats().fileBytes).toBe(report.fileBytesAfter);
+    expect((await docs.search(vectors[2500]!, 1)).hits[0]!.id).toBe('doc-2500');
+    await db.close();
+    const again = await Database.open(path);
+    expect(again.collection('docs').size).toBe(600);
+    await again.close();
+  });
+});

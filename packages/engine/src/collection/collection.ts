@@ -270,6 +270,7 @@ export class Collection {
     const total = core.state.live + removed;
     const estimate = total === 0 ? 0 : Math.round((bytesBefore * removed) / total);
     if (options.dryRun) {
+      const fileBytes = core.storage.stats().fileBytes;
       return {
         collection: this.name,
         dryRun: true,
@@ -277,6 +278,8 @@ export class Collection {
         reclaimedBytes: estimate,
         durationMs: 0,
         vectors: core.state.live,
+        fileBytesBefore: fileBytes,
+        fileBytesAfter: fileBytes,
       };
     }
     if (this.#busy) throw busy(this.name, this.#busy);

@@ -15,6 +15,9 @@ export interface CompactionReport {
   durationMs: number;
   /** Live vectors in the rebuilt index. */
   vectors: number;
+  /** Size of the database file before and after its vacuum (0 for in-memory databases). */
+  fileBytesBefore: number;
+  fileBytesAfter: number;
 }
 
 /**
@@ -58,8 +61,13 @@ export async function compactCollection(
     fresh.close();
     throw err;
   }
+  // Give the space of deleted rows back to the file system too.
+  onProgress?.({ phase: 'vacuum', done: 0, total: 1 });
+  const file = await core.storage.vacuum();
   onProgress?.({ phase: 'done', done: core.state.live, total: core.state.live });
   return {
+    fileBytesBefore: file.bytesBefore,
+    fileBytesAfter: file.bytesAfter,
     collection: core.name,
     dryRun: false,
     removed,

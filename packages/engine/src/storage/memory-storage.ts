@@ -8,6 +8,7 @@ import type {
   StorageStats,
   StoredCollection,
   StoredRecord,
+  VacuumStats,
 } from './storage.js';
 
 interface MemoryCollection {
@@ -112,6 +113,10 @@ export class MemoryStorage implements Storage {
       pagesCheckpointed: 0,
       reason: 'manual',
     });
+  }
+
+  vacuum(): Promise<VacuumStats> {
+    return Promise.resolve({ bytesBefore: 0, bytesAfter: 0 });
   }
 
   stats(): StorageStats {

@@ -39,6 +39,8 @@ export interface Storage {
   changesSince(collection: string, after: number, visit: (change: Change) => void): void;
   /** Moves committed pages from the WAL into the main file (no-op for memory). */
   checkpoint(): Promise<CheckpointStats>;
+  /** Gives the space of deleted records back to the file system (after compaction). */
+  vacuum(): Promise<VacuumStats>;
   /** Sizes and checkpoint figures, for metrics and alerts. */
   stats(): StorageStats;
   /** Flushes (checkpoints) and releases everything. */
@@ -62,6 +64,12 @@ export interface CheckpointStats {
   pagesCheckpointed: number;
   /** Why it ran. */
   reason: 'timer' | 'wal-size' | 'close' | 'manual';
+}
+
+/** What a vacuum did to the file's size. */
+export interface VacuumStats {
+  bytesBefore: number;
+  bytesAfter: number;
 }
 
 /** Storage figures. */

@@ -11,6 +11,7 @@ import type {
   StorageStats,
   StoredCollection,
   StoredRecord,
+  VacuumStats,
 } from '../storage.js';
 import { fileBytes } from './checkpoint-wal.js';
 import { inspectFile } from './inspect-file.js';
@@ -212,6 +213,16 @@ export class SqliteStorage implements Storage {
 
   checkpoint(): Promise<CheckpointStats> {
     return this.#checkpoint('manual');
+  }
+
+  /** Rewrites the file without free pages (SQLite `VACUUM`) on the writer thread. */
+  async vacuum(): Promise<VacuumStats> {
+    this.#assertOpen();
+    try {
+      return await this.#thread.request<VacuumStats>({ type: 'vacuum' });
+    } catch (err) {
+      throw mapStorageError(err, 'vacuum');
+    }
   }
 
   stats(): SqliteStorageStats {

@@ -40,6 +40,7 @@ export type WriterRequest =
   | { id: number; type: 'batch'; ops: WriteOp[] }
   | { id: number; type: 'checkpoint'; reason: CheckpointStats['reason'] }
   | { id: number; type: 'rekey'; key: Uint8Array }
+  | { id: number; type: 'vacuum' }
   | { id: number; type: 'close' };
 
 /** What a batch reports: one result per op, in order, and the committed seq afterwards. */

@@ -95,6 +95,16 @@ function handle(conn: Connection, writer: BatchWriter, request: WriterRequest): 
         rekey(conn, request.key);
         reply(request.id, null);
         return;
+      case 'vacuum': {
+        // Empty the WAL first so the file's size before is the real one, and after, so
+        // the rewritten pages land in the file and the WAL is left empty.
+        checkpointWal(conn, 'manual');
+        const bytesBefore = fileBytes(init.path);
+        conn.exec('VACUUM');
+        checkpointWal(conn, 'manual');
+        reply(request.id, { bytesBefore, bytesAfter: fileBytes(init.path) });
+        return;
+      }
       case 'close': {
         let stats = null;
         try {
