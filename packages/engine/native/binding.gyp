@@ -40,7 +40,7 @@
     },
     {
       "target_name": "needle_hnsw",
-      "sources": ["src/addon.cpp", "src/hnsw_index.cpp"],
+      "sources": ["src/addon.cpp", "src/hnsw_index.cpp", "src/hnsw_search.cpp"],
       "dependencies": ["numkong"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "<(usearch_include)"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "USEARCH_USE_NUMKONG=1", "NK_DYNAMIC_DISPATCH=1", "USEARCH_USE_OPENMP=0"],

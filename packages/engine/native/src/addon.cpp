@@ -3,9 +3,9 @@
  * the build, so the engine can report which SIMD kernels it is running.
  */
 #include <napi.h>
-#include <usearch/index_dense.hpp>
 
 #include "hnsw_index.hpp"
+#include "usearch.hpp"
 
 namespace {
 

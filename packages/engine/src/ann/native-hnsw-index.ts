@@ -24,10 +24,9 @@ import type {
 } from './vector-index.js';
 
 /**
- * Adds of at least this many vectors are spread over native threads. Smaller ones run on
- * one thread: usearch's concurrent insertion occasionally leaves a node with no inbound
- * link (measured: 3 of 40 parallel builds of 300 vectors, none of 40 sequential ones), and
- * sequential adds keep the graph deterministic; bulk loads still get the speed-up.
+ * Adds of at least this many vectors are spread over native threads (the addon then
+ * re-links the nodes concurrent insertion left unreachable; see hnsw_index.cpp). Smaller
+ * ones run on one thread, which keeps the graph of small writes deterministic.
  */
 const PARALLEL_ADD_MIN = 1024;
 

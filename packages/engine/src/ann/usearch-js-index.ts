@@ -30,8 +30,6 @@ const SCALARS = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 } 
 const METRICS = { l2sq: MetricKind.L2sq, ip: MetricKind.IP } as const;
 /** Suffix of the file holding the vectors arena beside a saved index. */
 const ARENA_SUFFIX = '.vectors';
-/** Adds of at least this many vectors use two threads (see NativeHnswIndex's PARALLEL_ADD_MIN). */
-const PARALLEL_ADD_MIN = 1024;
 
 /**
  * The stock `usearch` npm binding behind {@link VectorIndex}: the fallback when the
@@ -44,7 +42,8 @@ const PARALLEL_ADD_MIN = 1024;
  * - per-query `ef` asks for `max(count, ef)` results (usearch searches with
  *   `max(expansion, wanted)`, so `ef` below `expansionSearch` has no effect) and keeps
  *   the first `count`;
- * - traversal statistics are unavailable (`visited`/`computed` are `null`).
+ * - traversal statistics are unavailable (`visited`/`computed` are `null`);
+ * - adds and batch searches run on one native thread (see `add` and `searchBatch`).
  *
  * `save(path)` writes usearch's file plus `path.vectors` (the arena); `load` needs both.
  */
@@ -99,7 +98,9 @@ export class UsearchJsIndex implements VectorIndex {
       seen.add(key);
     }
     try {
-      this.#index.add(toBigKeys(keys), vectors, keys.length >= PARALLEL_ADD_MIN ? 2 : 1);
+      // One thread: the binding cannot re-link the nodes concurrent insertion leaves
+      // unreachable (about twice as many as sequential insertion), as the addon does.
+      this.#index.add(toBigKeys(keys), vectors, 1);
     } catch (error) {
       throw internal('add', error);
     }
@@ -176,10 +177,12 @@ export class UsearchJsIndex implements VectorIndex {
     let batch: BatchMatches;
     try {
       // A flat array of several queries yields BatchMatches; the typings cannot tell.
+      // One thread: the binding sizes its search contexts by the thread count of the
+      // last add that grew the index (1 here), so more threads fail at random.
       batch = this.#index.search(
         queries,
         Math.max(count, options.ef),
-        options.threads,
+        1,
       ) as unknown as BatchMatches;
     } catch (error) {
       throw internal('searchBatch', error);

@@ -299,6 +299,17 @@ describe.each(IMPLEMENTATIONS)('$name conforms to VectorIndex', ({ kind, make, s
     );
   });
 
+  it('leaves every vector reachable after a bulk add (concurrent-insertion pruning)', () => {
+    const dims = 16;
+    for (const seed of [301, 302, 303]) {
+      const rows = clusteredRows(3000, dims, seed);
+      const index = build(dims);
+      index.add(keyRange(3000), rows);
+      // With ef ≥ size the search walks the whole reachable graph.
+      expect(index.search(row(rows, dims, 0), 3000, { ef: 3000 }).keys.length).toBe(3000);
+    }
+  });
+
   it('grows its capacity over many adds', () => {
     const dims = 8;
     const rows = clusteredRows(6000, dims, 81);
