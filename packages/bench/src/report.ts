@@ -48,7 +48,7 @@ export function formatDatasetReport(report: DatasetReport): string {
   );
   const notes = [
     'QPS: one query at a time, awaited; batched: usearch one 2-thread call per batch, needle concurrent search() promises.',
-    'reported: usearch/hnswlib serialised index size, needle stats().indexMemoryBytes; rss Δ: resident-set growth while adding (noisy).',
+    'reported: usearch/hnswlib serialised index size, needle stats().indexDataBytes (graph + vectors in use; stats().indexMemoryBytes adds the allocator reserve); rss Δ: resident-set growth while adding (noisy).',
   ];
   if (report.runners.some((r) => !r.choice.reached))
     notes.push(`*: no ef tried reached the recall target; the largest was used.`);

@@ -102,8 +102,9 @@ export class EngineRunner implements AnnRunner {
     return Promise.all(pending);
   }
 
+  /** Graph and vectors in use, like the peers' serialised sizes (allocator reserve apart). */
   async reportedBytes(): Promise<number | null> {
-    return this.#collection.stats().indexMemoryBytes;
+    return this.#collection.stats().indexDataBytes;
   }
 
   async close(): Promise<void> {

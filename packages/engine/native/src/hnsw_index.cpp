@@ -37,6 +37,7 @@ Napi::Function HnswIndex::Define(Napi::Env env) {
                            InstanceMethod("size", &HnswIndex::Size),
                            InstanceMethod("capacity", &HnswIndex::Capacity),
                            InstanceMethod("memoryUsage", &HnswIndex::MemoryUsage),
+                           InstanceMethod("serializedLength", &HnswIndex::SerializedLength),
                            InstanceMethod("isa", &HnswIndex::Isa),
                            InstanceMethod("save", &HnswIndex::Save),
                            InstanceMethod("load", &HnswIndex::Load),
@@ -281,6 +282,12 @@ Napi::Value HnswIndex::Capacity(Napi::CallbackInfo const& info) {
 
 Napi::Value HnswIndex::MemoryUsage(Napi::CallbackInfo const& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(live(info.Env()).memory_usage()));
+}
+
+// The bytes the graph and vectors take when written out: what the index holds, without
+// the allocator's reserve that memory_usage() also counts.
+Napi::Value HnswIndex::SerializedLength(Napi::CallbackInfo const& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(live(info.Env()).serialized_length()));
 }
 
 /** isa(): the SIMD target the distance kernel runs on, e.g. "skylake" or "serial". */

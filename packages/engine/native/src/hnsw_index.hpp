@@ -44,6 +44,7 @@ class HnswIndex : public Napi::ObjectWrap<HnswIndex> {
     Napi::Value Size(Napi::CallbackInfo const& info);
     Napi::Value Capacity(Napi::CallbackInfo const& info);
     Napi::Value MemoryUsage(Napi::CallbackInfo const& info);
+    Napi::Value SerializedLength(Napi::CallbackInfo const& info);
     Napi::Value Isa(Napi::CallbackInfo const& info);
     Napi::Value Save(Napi::CallbackInfo const& info);
     Napi::Value Load(Napi::CallbackInfo const& info);

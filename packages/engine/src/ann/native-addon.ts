@@ -26,6 +26,7 @@ export interface NativeHnswHandle {
   size(): number;
   capacity(): number;
   memoryUsage(): number;
+  serializedLength(): number;
   isa(): string;
   save(path: string): void;
   load(path: string): void;

@@ -99,6 +99,10 @@ export class NativeHnswIndex implements VectorIndex {
     return this.#call('memoryBytes', (n) => n.memoryUsage());
   }
 
+  dataBytes(): number {
+    return this.#call('dataBytes', (n) => n.serializedLength());
+  }
+
   /** The SIMD target of the distance kernel, e.g. `skylake`, `neon` or `serial`. */
   isa(): string {
     return this.#call('isa', (n) => n.isa());

@@ -18,8 +18,10 @@ export interface VectorIndex {
   readonly dimensions: number;
   /** Number of live vectors. */
   size(): number;
-  /** Bytes this index holds in memory (vectors, graph, key maps), best estimate. */
+  /** Bytes this index holds in memory (vectors, graph, key maps), allocator reserve included. */
   memoryBytes(): number;
+  /** Bytes of graph and vectors in use (what a save writes), without allocator reserve. */
+  dataBytes?(): number;
   /**
    * Adds `keys.length` vectors, stored row after row in `vectors`
    * (`vectors.length === keys.length × dimensions`). Keys must not be present.

@@ -46,7 +46,10 @@ export interface CollectionStats {
   fragmentationRatio: number;
   /** True when the fragmentation ratio is at least 0.2. */
   needsCompaction: boolean;
+  /** Memory the index holds, allocator reserve included. */
   indexMemoryBytes: number;
+  /** Bytes of graph and vectors in use (what the checklist's memory formula estimates). */
+  indexDataBytes: number;
   /** Index plus ids and metadata held in memory (estimate). */
   memoryBytes: number;
   /** Native batch calls made by coalescing concurrent searches, and the queries in them. */

@@ -486,6 +486,7 @@ export class Collection {
       fragmentationRatio,
       needsCompaction: fragmentationRatio >= 0.2,
       indexMemoryBytes,
+      indexDataBytes: this.#core.index.dataBytes?.() ?? indexMemoryBytes,
       memoryBytes: indexMemoryBytes + state.heapEstimateBytes(),
       searchBatches: { calls: this.#batcher.batches, queries: this.#batcher.batchedQueries },
       filterCache: { hits: this.#filterCache.hits, misses: this.#filterCache.misses },
