@@ -24,7 +24,15 @@ const env = {
 };
 const run = spawnSync(
   'npx',
-  ['turbo', 'run', 'test', '--continue', '--log-prefix=none', '--concurrency=1', ...process.argv.slice(2)],
+  [
+    'turbo',
+    'run',
+    'test',
+    '--continue',
+    '--log-prefix=none',
+    '--concurrency=1',
+    ...process.argv.slice(2),
+  ],
   { cwd: root, env, stdio: 'inherit' },
 );
 

@@ -7,7 +7,17 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30, tb: 1e12, tib: 2 ** 40 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  kib: 2 ** 10,
+  mb: 1e6,
+  mib: 2 ** 20,
+  gb: 1e9,
+  gib: 2 ** 30,
+  tb: 1e12,
+  tib: 2 ** 40,
+};
 
 /** Parses a size flag: `8GiB`, `512MB`, `1.5gb` or plain bytes. */
 export function parseBytes(value: string): number {

@@ -5,7 +5,12 @@ import { createVectorIndex } from './ann/create-vector-index.js';
 import type { VectorIndex } from './ann/vector-index.js';
 import { Collection } from './collection/collection.js';
 import { databaseConfigSchema, resolveCollectionConfig } from './config.js';
-import type { CollectionConfig, DatabaseConfig, ResolvedCollectionConfig, ResolvedDatabaseConfig } from './config.js';
+import type {
+  CollectionConfig,
+  DatabaseConfig,
+  ResolvedCollectionConfig,
+  ResolvedDatabaseConfig,
+} from './config.js';
 import type { EncryptionConfig } from './crypto/encryption-config.js';
 import { resolveKey } from './crypto/key-source.js';
 import { Keyring } from './crypto/keyring.js';
@@ -15,6 +20,7 @@ import { parseOrThrow } from './parse-or-throw.js';
 import { loadIndexFile, removeIndexFile, saveIndexFile } from './persistence/index-files.js';
 import { readOrCreateSalt } from './persistence/key-salt.js';
 import { MemoryStorage } from './storage/memory-storage.js';
+import { mapStorageError } from './storage/sqlite/sqlite-errors.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { CheckpointStats, Storage, StorageStats } from './storage/storage.js';
 import { indexMetricOf } from './vectors/metric.js';
@@ -83,7 +89,12 @@ export class Database {
   #checkpointing: Promise<CheckpointStats> | null = null;
   #closed = false;
 
-  private constructor(path: string, config: ResolvedDatabaseConfig, storage: Storage, keyring: Keyring | undefined) {
+  private constructor(
+    path: string,
+    config: ResolvedDatabaseConfig,
+    storage: Storage,
+    keyring: Keyring | undefined,
+  ) {
     this.path = path;
     this.config = config;
     this.#storage = storage;
@@ -92,7 +103,11 @@ export class Database {
   }
 
   /** Opens (or creates) a database: a `.needle` file path, or `':memory:'`. */
-  static async open(path: string, config: DatabaseConfig = {}, options: OpenOptions = {}): Promise<Database> {
+  static async open(
+    path: string,
+    config: DatabaseConfig = {},
+    options: OpenOptions = {},
+  ): Promise<Database> {
     const started = performance.now();
     const resolved = parseOrThrow(databaseConfigSchema, config, 'database config');
     let storage: Storage;
@@ -112,7 +127,9 @@ export class Database {
     try {
       for (const stored of storage.listCollections()) {
         const collection = db.#instantiate(stored.name, stored.config);
-        db.openReport.collections.push(await db.#loadCollection(collection, stored.config, options));
+        db.openReport.collections.push(
+          await db.#loadCollection(collection, stored.config, options),
+        );
       }
     } catch (err) {
       await db.close().catch(() => undefined);
@@ -162,7 +179,13 @@ export class Database {
     return [...this.#collections.values()]
       .map((c) => {
         const s = c.stats();
-        return { name: c.name, dimensions: s.dimensions, distance: s.distance, count: s.count, deletedCount: s.deletedCount };
+        return {
+          name: c.name,
+          dimensions: s.dimensions,
+          distance: s.distance,
+          count: s.count,
+          deletedCount: s.deletedCount,
+        };
       })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -242,7 +265,18 @@ export class Database {
             if (this.#savedVersion.get(c.name) === version) continue;
             // Read in the same tick as the save below: every committed change is indexed.
             const seq = this.#storage.lastSeq();
-            const saved = await saveIndexFile(this.path, c.name, c.config, c.currentIndex(), seq, this.#keyring);
+            // A full disk (ENOSPC) or an I/O error here is a storage failure like any other:
+            // callers get DISK_FULL / STORAGE_ERROR, not a bare Node error.
+            const saved = await saveIndexFile(
+              this.path,
+              c.name,
+              c.config,
+              c.currentIndex(),
+              seq,
+              this.#keyring,
+            ).catch((err: unknown) => {
+              throw mapStorageError(err, `saving the index of "${c.name}"`);
+            });
             if (saved) this.#savedVersion.set(c.name, version);
           }
         }
@@ -254,12 +288,26 @@ export class Database {
     return this.#checkpointing;
   }
 
-  async #loadCollection(collection: Collection, config: ResolvedCollectionConfig, options: OpenOptions): Promise<OpenReport['collections'][number]> {
-    const onProgress: ProgressListener | undefined = options.onProgress && ((p) => options.onProgress!(collection.name, p));
+  async #loadCollection(
+    collection: Collection,
+    config: ResolvedCollectionConfig,
+    options: OpenOptions,
+  ): Promise<OpenReport['collections'][number]> {
+    const onProgress: ProgressListener | undefined =
+      options.onProgress && ((p) => options.onProgress!(collection.name, p));
     if (this.path !== ':memory:') {
-      const found = await loadIndexFile(this.path, collection.name, config, this.#newIndex(config), this.#keyring);
+      const found = await loadIndexFile(
+        this.path,
+        collection.name,
+        config,
+        this.#newIndex(config),
+        this.#keyring,
+      );
       if (found.status === 'loaded') {
-        const { replayed } = await collection.load({ saved: { index: found.index, seq: found.seq }, onProgress });
+        const { replayed } = await collection.load({
+          saved: { index: found.index, seq: found.seq },
+          onProgress,
+        });
         if (replayed === 0) this.#savedVersion.set(collection.name, collection.changeVersion);
         return { name: collection.name, index: 'loaded', reason: null, replayed, rebuilt: 0 };
       }
@@ -268,11 +316,19 @@ export class Database {
       return { name: collection.name, index: 'rebuilt', reason, replayed: 0, rebuilt };
     }
     const { rebuilt } = await collection.load({ onProgress });
-    return { name: collection.name, index: 'rebuilt', reason: 'in-memory database', replayed: 0, rebuilt };
+    return {
+      name: collection.name,
+      index: 'rebuilt',
+      reason: 'in-memory database',
+      replayed: 0,
+      rebuilt,
+    };
   }
 
   #instantiate(name: string, config: ResolvedCollectionConfig): Collection {
-    const collection = new Collection(name, config, this.config, this.#storage, (c) => this.#newIndex(c));
+    const collection = new Collection(name, config, this.config, this.#storage, (c) =>
+      this.#newIndex(c),
+    );
     this.#collections.set(name, collection);
     return collection;
   }
@@ -308,13 +364,18 @@ export class Database {
 
   #assertOpen(): void {
     if (this.#closed) {
-      throw new EngineError('CLOSED', 'the database is closed', { help: 'Open it again with Database.open.' });
+      throw new EngineError('CLOSED', 'the database is closed', {
+        help: 'Open it again with Database.open.',
+      });
     }
   }
 }
 
 /** Resolves the database key, creating the KDF salt of a new passphrase-keyed database. */
-async function databaseKey(path: string, encryption: NonNullable<ResolvedDatabaseConfig['encryption']>) {
+async function databaseKey(
+  path: string,
+  encryption: NonNullable<ResolvedDatabaseConfig['encryption']>,
+) {
   const needsSalt = encryption.kdf !== 'none' && encryption.salt === undefined;
   const salt = needsSalt ? readOrCreateSalt(path, !existsSync(path)) : undefined;
   if (needsSalt && !salt) {
@@ -327,9 +388,13 @@ async function databaseKey(path: string, encryption: NonNullable<ResolvedDatabas
 
 function validateName(name: unknown): void {
   if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
-    throw new EngineError('INVALID_COLLECTION_NAME', `invalid collection name ${JSON.stringify(name)}`, {
-      help: 'Use 1 to 256 letters, digits, "_" or "-".',
-      details: { name },
-    });
+    throw new EngineError(
+      'INVALID_COLLECTION_NAME',
+      `invalid collection name ${JSON.stringify(name)}`,
+      {
+        help: 'Use 1 to 256 letters, digits, "_" or "-".',
+        details: { name },
+      },
+    );
   }
 }

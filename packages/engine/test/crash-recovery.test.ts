@@ -23,10 +23,18 @@ const vectorOf = (id: string): number[] =>
   });
 
 /** Runs the writer until it has acknowledged some writes, then SIGKILLs it at a random moment. */
-async function runAndKill(path: string, round: number, killAfterMs: number): Promise<{ present: Set<string>; deleted: Set<string> }> {
-  const child = spawn(process.execPath, ['--conditions=@needle/source', '--import', 'tsx', fixture, path, String(round)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function runAndKill(
+  path: string,
+  round: number,
+  killAfterMs: number,
+): Promise<{ present: Set<string>; deleted: Set<string> }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@needle/source', '--import', 'tsx', fixture, path, String(round)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const present = new Set<string>();
   const deleted = new Set<string>();
   const lines = createInterface({ input: child.stdout });
@@ -73,7 +81,8 @@ describe('crash recovery (kill -9)', () => {
           expect(got, `acknowledged write ${id} lost after round ${round}`).not.toBeNull();
           expect(Array.from(got!.vector)).toEqual(vectorOf(id));
         }
-        for (const id of expectedDeleted) expect(col.has(id), `acknowledged delete of ${id} undone`).toBe(false);
+        for (const id of expectedDeleted)
+          expect(col.has(id), `acknowledged delete of ${id} undone`).toBe(false);
         // The index agrees with the store: same size, and every live vector finds itself.
         expect(col.stats().count).toBe(col.count());
         const sample = [...expectedPresent].slice(-20);

@@ -1,4 +1,15 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +24,11 @@ let n = 0;
 const fresh = (): string => join(root, `db${++n}`, 'test.needle');
 
 const vectors = clustered(3000, 16, 41);
-const records = vectors.map((vector, i) => ({ id: `doc-${i}`, vector, metadata: { i, title: `title number ${i}` } }));
+const records = vectors.map((vector, i) => ({
+  id: `doc-${i}`,
+  vector,
+  metadata: { i, title: `title number ${i}` },
+}));
 
 /** Copies a database's files as a crash would leave them (the process is still running). */
 function snapshot(path: string): string {
@@ -40,14 +55,20 @@ describe('a durable database', () => {
   it('keeps collections, vectors, metadata and settings across close and reopen, loading the saved index', async () => {
     const path = fresh();
     const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean', index: { efSearch: 80 } });
+    const docs = await db.createCollection('docs', {
+      dimensions: 16,
+      distance: 'euclidean',
+      index: { efSearch: 80 },
+    });
     await docs.insertMany(records.slice(0, 2000));
     await docs.delete('doc-5');
     await docs.updateMetadata('doc-6', { extra: true });
     await db.close();
 
     const again = await Database.open(path);
-    expect(again.openReport.collections).toEqual([{ name: 'docs', index: 'loaded', reason: null, replayed: 0, rebuilt: 0 }]);
+    expect(again.openReport.collections).toEqual([
+      { name: 'docs', index: 'loaded', reason: null, replayed: 0, rebuilt: 0 },
+    ]);
     const col = again.collection('docs');
     expect(col.config.index.efSearch).toBe(80);
     expect(col.size).toBe(1999);
@@ -92,8 +113,16 @@ describe('a durable database', () => {
     writeFileSync(join(indexDir, file!), bytes);
 
     const progress: number[] = [];
-    const reopened = await Database.open(path, {}, { onProgress: (_c, p) => progress.push(p.done) });
-    expect(reopened.openReport.collections[0]).toMatchObject({ index: 'rebuilt', rebuilt: 1500, reason: expect.stringMatching(/corrupt|damaged|chunk/i) });
+    const reopened = await Database.open(
+      path,
+      {},
+      { onProgress: (_c, p) => progress.push(p.done) },
+    );
+    expect(reopened.openReport.collections[0]).toMatchObject({
+      index: 'rebuilt',
+      rebuilt: 1500,
+      reason: expect.stringMatching(/corrupt|damaged|chunk/i),
+    });
     expect(progress.at(-1)).toBe(1500);
     const col = reopened.collection('docs');
     expect(col.size).toBe(1500);
@@ -139,12 +168,21 @@ describe('encryption at rest', () => {
       ...records.slice(0, 500),
     ]);
     await db.checkpoint();
-    await docs.insert({ id: `${marker}-wal`, vector: pattern.map((x) => x + 1), metadata: { note: `${marker}-wal-meta` } });
-    const needles = [Buffer.from(marker), Buffer.from(new Uint8Array(pattern.buffer, 0, 16)), Buffer.from('title number 17')];
+    await docs.insert({
+      id: `${marker}-wal`,
+      vector: pattern.map((x) => x + 1),
+      metadata: { note: `${marker}-wal-meta` },
+    });
+    const needles = [
+      Buffer.from(marker),
+      Buffer.from(new Uint8Array(pattern.buffer, 0, 16)),
+      Buffer.from('title number 17'),
+    ];
     const scan = (): void => {
       for (const file of filesUnder(join(path, '..'))) {
         const content = readFileSync(file);
-        for (const needle of needles) expect(content.includes(needle), `${file} holds plaintext`).toBe(false);
+        for (const needle of needles)
+          expect(content.includes(needle), `${file} holds plaintext`).toBe(false);
       }
     };
     scan();
@@ -158,8 +196,12 @@ describe('encryption at rest', () => {
     await (await db.createCollection('c', { dimensions: 16 })).insertMany(records.slice(0, 100));
     await db.close();
     const before = readFileSync(path);
-    await expect(Database.open(path, { encryption: { keySource: { type: 'raw', key: otherKey } } })).rejects.toMatchObject({ code: 'WRONG_KEY' });
-    await expect(Database.open(path)).rejects.toMatchObject({ code: expect.stringMatching(/WRONG_KEY|INCOMPATIBLE_FORMAT|NOT_A_DATABASE/) });
+    await expect(
+      Database.open(path, { encryption: { keySource: { type: 'raw', key: otherKey } } }),
+    ).rejects.toMatchObject({ code: 'WRONG_KEY' });
+    await expect(Database.open(path)).rejects.toMatchObject({
+      code: expect.stringMatching(/WRONG_KEY|INCOMPATIBLE_FORMAT|NOT_A_DATABASE/),
+    });
     expect(readFileSync(path).equals(before)).toBe(true);
 
     const open = await Database.open(path, { encryption: { keySource: { type: 'raw', key } } });
@@ -167,8 +209,12 @@ describe('encryption at rest', () => {
     expect(rotated.keyId).not.toBe(rotated.previousKeyId);
     expect(open.collection('c').size).toBe(100);
     await open.close();
-    await expect(Database.open(path, { encryption: { keySource: { type: 'raw', key } } })).rejects.toMatchObject({ code: 'WRONG_KEY' });
-    const reopened = await Database.open(path, { encryption: { keySource: { type: 'raw', key: otherKey } } });
+    await expect(
+      Database.open(path, { encryption: { keySource: { type: 'raw', key } } }),
+    ).rejects.toMatchObject({ code: 'WRONG_KEY' });
+    const reopened = await Database.open(path, {
+      encryption: { keySource: { type: 'raw', key: otherKey } },
+    });
     expect(reopened.openReport.collections[0]!.index).toBe('loaded');
     expect(reopened.collection('c').size).toBe(100);
     await reopened.close();
@@ -187,7 +233,10 @@ describe('compaction of a durable database', () => {
     const path = fresh();
     const db = await Database.open(path);
     const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
-    const padded = records.map((r) => ({ ...r, metadata: { ...r.metadata, pad: 'x'.repeat(2000) } }));
+    const padded = records.map((r) => ({
+      ...r,
+      metadata: { ...r.metadata, pad: 'x'.repeat(2000) },
+    }));
     for (let i = 0; i < 3000; i += 500) await docs.insertMany(padded.slice(i, i + 500));
     await docs.deleteMany(padded.slice(0, 2400).map((r) => r.id));
     await db.checkpoint();

@@ -12,7 +12,10 @@ export interface TuneOptions {
 }
 
 /** `needle tune`: the capacity planner of the production checklist, as text or JSON. */
-export function runTune(options: TuneOptions, print: (line: string) => void = console.log): TuningEstimate {
+export function runTune(
+  options: TuneOptions,
+  print: (line: string) => void = console.log,
+): TuningEstimate {
   const estimate = autoTune({
     expectedVectors: options.vectors,
     dimensions: options.dimensions,
@@ -27,14 +30,31 @@ export function runTune(options: TuneOptions, print: (line: string) => void = co
   const e = estimate;
   const rows: [string, string][] = [
     ['index type', e.indexType.toUpperCase()],
-    ['profile', `${e.profile} (M ${e.m}, ef_construction ${e.efConstruction}, ef_search ${e.efSearch})`],
-    ['quantization', e.quantization === e.requestedQuantization ? e.quantization : `${e.quantization} (asked for ${e.requestedQuantization})`],
-    ['memory now', `${gib(e.expectedMemoryBytes)} for ${e.expectedMemoryBytes.toLocaleString('en')} bytes (${e.requestedQuantization})`],
+    [
+      'profile',
+      `${e.profile} (M ${e.m}, ef_construction ${e.efConstruction}, ef_search ${e.efSearch})`,
+    ],
+    [
+      'quantization',
+      e.quantization === e.requestedQuantization
+        ? e.quantization
+        : `${e.quantization} (asked for ${e.requestedQuantization})`,
+    ],
+    [
+      'memory now',
+      `${gib(e.expectedMemoryBytes)} for ${e.expectedMemoryBytes.toLocaleString('en')} bytes (${e.requestedQuantization})`,
+    ],
     ['disk now', `${gib(e.diskBytes)} (2× the index, for compaction headroom)`],
-    [`after ${e.growthFactor}× growth`, `${e.projected.vectors.toLocaleString('en')} vectors, ${gib(e.projected.memoryBytes)} memory, ${gib(e.projected.diskBytes)} disk`],
+    [
+      `after ${e.growthFactor}× growth`,
+      `${e.projected.vectors.toLocaleString('en')} vectors, ${gib(e.projected.memoryBytes)} memory, ${gib(e.projected.diskBytes)} disk`,
+    ],
   ];
   if (e.memoryBudget !== undefined) {
-    rows.push(['budget', `${gib(e.memoryBudget)}: ${e.fitsBudget ? 'fits now' : 'does NOT fit now'}, ${e.projected.fitsBudget ? 'fits after growth' : 'does NOT fit after growth'}`]);
+    rows.push([
+      'budget',
+      `${gib(e.memoryBudget)}: ${e.fitsBudget ? 'fits now' : 'does NOT fit now'}, ${e.projected.fitsBudget ? 'fits after growth' : 'does NOT fit after growth'}`,
+    ]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) print(`${k.padEnd(width)}  ${v}`);
@@ -43,5 +63,7 @@ export function runTune(options: TuneOptions, print: (line: string) => void = co
 }
 
 function gib(bytes: number): string {
-  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return bytes >= 2 ** 30
+    ? `${(bytes / 2 ** 30).toFixed(2)} GiB`
+    : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }

@@ -106,7 +106,10 @@ export class CollectionWriter {
    * Applies committed mutations: to the in-memory state at once, to the index in commit
    * order, in slices of at most ~4 ms between which searches run.
    */
-  #apply(mutations: readonly Mutation[], indexed: Map<number, Float32Array>): Promise<void> | undefined {
+  #apply(
+    mutations: readonly Mutation[],
+    indexed: Map<number, Float32Array>,
+  ): Promise<void> | undefined {
     const { state } = this.#core;
     const removed: number[] = [];
     const addedKeys: number[] = [];

@@ -45,7 +45,11 @@ function hashName(name: string): string {
  * plaintext index on disk; else beside the database.
  */
 function scratchPath(dbPath: string): string {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : existsSync(tmpdir()) ? tmpdir() : dirname(dbPath);
+  const base = existsSync('/dev/shm')
+    ? '/dev/shm'
+    : existsSync(tmpdir())
+      ? tmpdir()
+      : dirname(dbPath);
   return join(base, `needle-index-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
 }
 
@@ -73,7 +77,10 @@ export async function saveIndexFile(
       quantization: config.quantization,
       m: config.index.m,
     };
-    const info = await sealFile(scratch, fileOf(dbPath, collection), { header: { ...header }, key: keyring });
+    const info = await sealFile(scratch, fileOf(dbPath, collection), {
+      header: { ...header },
+      key: keyring,
+    });
     return { bytes: info.fileBytes };
   } finally {
     rmSync(scratch, { force: true });
@@ -102,22 +109,36 @@ export async function loadIndexFile(
   if (!existsSync(file) || !index.load) return { status: 'missing' };
   const scratch = scratchPath(dbPath);
   try {
-    const info = await openSealedFile(file, scratch, { key: keyring, allowPlaintext: keyring === undefined });
+    const info = await openSealedFile(file, scratch, {
+      key: keyring,
+      allowPlaintext: keyring === undefined,
+    });
     const h = info.header as Partial<IndexFileHeader>;
-    const expected = { dimensions: config.dimensions, distance: config.distance, quantization: config.quantization, m: config.index.m };
+    const expected = {
+      dimensions: config.dimensions,
+      distance: config.distance,
+      quantization: config.quantization,
+      m: config.index.m,
+    };
     const mismatch = Object.entries(expected).find(([k, v]) => h[k as keyof IndexFileHeader] !== v);
     if (h.kind !== 'hnsw-index' || h.version !== INDEX_FILE_VERSION || typeof h.seq !== 'number') {
       return { status: 'damaged', reason: 'the saved index has an unknown header' };
     }
     if (mismatch) {
-      return { status: 'damaged', reason: `the saved index was built with ${mismatch[0]} ${String(h[mismatch[0] as keyof IndexFileHeader])}, the collection has ${String(mismatch[1])}` };
+      return {
+        status: 'damaged',
+        reason: `the saved index was built with ${mismatch[0]} ${String(h[mismatch[0] as keyof IndexFileHeader])}, the collection has ${String(mismatch[1])}`,
+      };
     }
     index.load(scratch);
-    if (index.dimensions !== config.dimensions) return { status: 'damaged', reason: 'the saved index has other dimensions' };
+    if (index.dimensions !== config.dimensions)
+      return { status: 'damaged', reason: 'the saved index has other dimensions' };
     return { status: 'loaded', index, seq: h.seq };
   } catch (err) {
     if (isEngineError(err, 'WRONG_KEY') || isEngineError(err, 'KEY_UNAVAILABLE')) throw err;
-    const reason = isEngineError(err) ? err.message : `the saved index could not be read (${(err as Error).message})`;
+    const reason = isEngineError(err)
+      ? err.message
+      : `the saved index could not be read (${(err as Error).message})`;
     return { status: 'damaged', reason };
   } finally {
     rmSync(scratch, { force: true });
