@@ -71,7 +71,7 @@ export async function runDemo(options: { vectors: number; dimensions: number }):
     const plan = autoTune({ expectedVectors: count, dimensions, profile: 'balanced' });
     console.log('\nMemory:');
     console.log(
-      `  index     ${mib(stats.indexMemoryBytes)} measured, ${mib(plan.expectedMemoryBytes)} by the checklist formula`,
+      `  index     ${mib(stats.indexDataBytes)} in use (${mib(plan.expectedMemoryBytes)} by the checklist formula), ${mib(stats.indexMemoryBytes)} allocated`,
     );
     console.log(`  total     ${mib(stats.memoryBytes)} (index, ids and metadata)`);
   } finally {
