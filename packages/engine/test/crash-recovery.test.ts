@@ -96,5 +96,5 @@ describe('crash recovery (kill -9)', () => {
       }
     }
     expect(expectedPresent.size).toBeGreaterThan(ROUNDS * 5);
-  });
+  }, 240_000);
 });

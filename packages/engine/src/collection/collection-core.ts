@@ -15,6 +15,8 @@ export interface CollectionCore {
   readonly state: CollectionState;
   index: VectorIndex;
   closed: boolean;
+  /** True when a search ran in the last moments: index work then yields more often. */
+  readersActive: () => boolean;
   /** While compaction rebuilds the index, writes are also recorded here to be replayed. */
   compactionLog: { added: number[]; removed: number[] } | null;
 }

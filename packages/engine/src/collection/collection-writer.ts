@@ -141,8 +141,13 @@ export class CollectionWriter {
       try {
         this.#indexRemove(removed);
         let sliceStart = performance.now();
-        for (let at = 0; at < addedKeys.length; at += SLICE) {
-          this.#indexAdd(addedKeys, addedVectors, at, Math.min(at + SLICE, addedKeys.length));
+        for (let at = 0; at < addedKeys.length;) {
+          // Readers active: small slices, so none waits long. None: large slices, which the
+          // index adds on several threads at full speed.
+          const slice = this.#core.readersActive() ? SLICE : BULK_SLICE;
+          const end = Math.min(at + slice, addedKeys.length);
+          this.#indexAdd(addedKeys, addedVectors, at, end);
+          at = end;
           if (performance.now() - sliceStart > SLICE_MS) {
             await yieldToLoop();
             sliceStart = performance.now();
@@ -179,8 +184,10 @@ export class CollectionWriter {
   }
 }
 
-/** Vectors added to the index per native call when a write is sliced. */
+/** Vectors added to the index per native call when a write is sliced and searches run. */
 const SLICE = 128;
+/** Vectors per native call when nobody searched recently (added on several threads). */
+const BULK_SLICE = 8192;
 /** Longest the index work of one write runs before letting other work run. */
 const SLICE_MS = 4;
 

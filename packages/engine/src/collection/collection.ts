@@ -41,6 +41,9 @@ import {
   validatePostFilterFactor,
 } from './validate-options.js';
 
+/** How long after a search the collection counts as having readers (for write slicing). */
+const READERS_ACTIVE_MS = 250;
+
 /**
  * A named set of vectors of one dimensionality with JSON metadata, an HNSW index and a
  * filter-aware planner. Get one from `Database.createCollection` or `Database.collection`.
@@ -60,6 +63,7 @@ export class Collection {
   readonly #filterCache = new FilterCache();
   readonly #newIndex: (config: ResolvedCollectionConfig) => VectorIndex;
   #busy: string | null = null;
+  #lastSearchAt = -Infinity;
   #lastCompaction: CompactionReport | null = null;
 
   /** @internal Use `Database.createCollection` / `Database.collection`. */
@@ -82,6 +86,7 @@ export class Collection {
       index,
       closed: false,
       compactionLog: null,
+      readersActive: () => performance.now() - this.#lastSearchAt < READERS_ACTIVE_MS,
     };
     this.#writer = new CollectionWriter(this.#core);
     this.#batcher = new SearchBatcher(() => this.#core.index, {
@@ -544,6 +549,7 @@ export class Collection {
     label = 'query',
   ): SearchRequest {
     this.#assertOpen();
+    this.#lastSearchAt = performance.now();
     const limits = this.#core.db.limits;
     const rawQuery = toVector(vector, this.#core.config.dimensions, label);
     const query =
