@@ -263,8 +263,8 @@ export class Database {
             while (!c.indexIdle);
             const version = c.changeVersion;
             if (this.#savedVersion.get(c.name) === version) continue;
-            // Read in the same tick as the save below: every committed change is indexed.
-            const seq = this.#storage.lastSeq();
+            // Not storage.lastSeq(): a commit may be acknowledged but not yet applied.
+            const seq = c.appliedSeq;
             // A full disk (ENOSPC) or an I/O error here is a storage failure like any other:
             // callers get DISK_FULL / STORAGE_ERROR, not a bare Node error.
             const saved = await saveIndexFile(

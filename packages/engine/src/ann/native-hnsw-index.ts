@@ -28,7 +28,7 @@ import type {
  * re-links the nodes concurrent insertion left unreachable; see hnsw_index.cpp). Smaller
  * ones run on one thread, which keeps the graph of small writes deterministic.
  */
-const PARALLEL_ADD_MIN = 1024;
+const PARALLEL_ADD_MIN = 256;
 
 /** Knobs of {@link NativeHnswIndex} beyond the shared options. */
 export interface NativeHnswTuning {

@@ -18,6 +18,11 @@ export class CollectionWriter {
   readonly #pending = new Map<string, { key: number | undefined; refs: number }>();
   /** Index work runs in commit order, one write after another, sliced so readers get turns. */
   #indexTail: Promise<void> = Promise.resolve();
+  /**
+   * The change-log seq up to which this collection's changes are all in the index: what a
+   * saved index may claim to cover. Later changes are replayed on open (idempotently).
+   */
+  appliedSeq = 0;
   #indexPending = 0;
 
   constructor(core: CollectionCore) {
@@ -82,8 +87,12 @@ export class CollectionWriter {
       } else this.#pending.set(id, { key, refs: 1 });
     }
     try {
-      await this.#core.storage.commit(this.#core.name, mutations);
-      if (!this.#core.closed) await this.#apply(mutations, indexed);
+      const seq = await this.#core.storage.commit(this.#core.name, mutations);
+      if (!this.#core.closed) {
+        await this.#apply(mutations, indexed);
+        // Writes apply in commit order, so every change up to `seq` is now in the index.
+        if (seq > this.appliedSeq) this.appliedSeq = seq;
+      }
     } finally {
       for (const [id] of touched) {
         const entry = this.#pending.get(id);

@@ -114,6 +114,8 @@ export class Collection {
     options: { saved?: { index: VectorIndex; seq: number }; onProgress?: ProgressListener } = {},
   ): Promise<{ replayed: number; rebuilt: number }> {
     const core = this.#core;
+    // Everything stored now is loaded below, so the index will cover every change so far.
+    this.#writer.appliedSeq = core.storage.lastSeq();
     const liveKeys: number[] = [];
     core.storage.scan(this.name, (r) => {
       core.state.put(r.key, r.id, parseMetadata(r.metadata), r.expiresAt, r.metadata?.length ?? 0);
@@ -303,6 +305,11 @@ export class Collection {
     return this.#core.state.version;
   }
 
+  /** @internal The change-log seq up to which every change of this collection is indexed. */
+  get appliedSeq(): number {
+    return this.#writer.appliedSeq;
+  }
+
   /** @internal True when every applied write is in the index too. */
   get indexIdle(): boolean {
     return this.#writer.indexIdle;
@@ -364,8 +371,16 @@ export class Collection {
   }
 
   /** The `k` nearest vectors to `vector` (see {@link SearchOptions}). */
-  async search(vector: VectorInput, k: number, options: SearchOptions = {}): Promise<SearchResult> {
-    return runSearch(this.#context(), this.#request(vector, k, options, false));
+  search(vector: VectorInput, k: number, options: SearchOptions = {}): Promise<SearchResult> {
+    // Not async: the hot path saves a promise hop; validation errors still reject.
+    let request: SearchRequest;
+    try {
+      request = this.#request(vector, k, options, false);
+    } catch (err) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rethrows whatever validation threw
+      return Promise.reject(err);
+    }
+    return runSearch(this.#context(), request);
   }
 
   /** Like `search`, plus a trace of how the query was planned and where the time went. */

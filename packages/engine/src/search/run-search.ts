@@ -1,3 +1,4 @@
+import type { IndexMatches } from '../ann/vector-index.js';
 import type { Metadata } from '../vectors/validate-record.js';
 import { scoreOf, toPublicDistance } from '../vectors/metric.js';
 import type { ExplainTrace } from './explain.js';
@@ -55,20 +56,27 @@ export interface SearchRequest {
  * Runs a search: plans it, fetches candidates (widening until enough pass the filter,
  * expiry and cursor checks), applies the post-filter, and maps keys to results.
  */
-export async function runSearch(
+export function runSearch(
   ctx: SearchContext,
   req: SearchRequest,
 ): Promise<SearchResult & { explain?: ExplainTrace }> {
-  const { state, config } = ctx;
   if (
     !req.explain &&
     req.filter === null &&
     req.postFilter === null &&
     req.searchAfter === null &&
-    state.expiresAt.size === 0
+    ctx.state.expiresAt.size === 0
   ) {
     return plainSearch(ctx, req);
   }
+  return plannedSearch(ctx, req);
+}
+
+async function plannedSearch(
+  ctx: SearchContext,
+  req: SearchRequest,
+): Promise<SearchResult & { explain?: ExplainTrace }> {
+  const { state, config } = ctx;
   const started = req.explain ? nowUs() : 0;
   const now = Date.now();
   const metadata = state.metadata;
@@ -180,11 +188,16 @@ export async function runSearch(
 }
 
 /** The hot path: no filter, cursor, expiry or trace, so nothing to plan or check. */
-async function plainSearch(ctx: SearchContext, req: SearchRequest): Promise<SearchResult> {
+function plainSearch(ctx: SearchContext, req: SearchRequest): Promise<SearchResult> {
   const live = ctx.state.live;
-  if (live === 0) return { hits: [], hasMore: false, nextCursor: null };
+  if (live === 0) return Promise.resolve({ hits: [], hasMore: false, nextCursor: null });
   const count = Math.min(req.k + 1, live);
-  const matches = await ctx.batcher.search(req.query, count, Math.max(req.ef, count));
+  return ctx.batcher
+    .search(req.query, count, Math.max(req.ef, count))
+    .then((matches) => plainResult(ctx, req, matches));
+}
+
+function plainResult(ctx: SearchContext, req: SearchRequest, matches: IndexMatches): SearchResult {
   const n = matches.keys.length;
   const keys = new Array<number>(n);
   const distances = new Array<number>(n);
