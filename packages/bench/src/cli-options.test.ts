@@ -29,6 +29,14 @@ describe('parseCliOptions', () => {
     });
   });
 
+  it('runs the durable part only when named', () => {
+    expect(parseCliOptions([]).parts).not.toContain('durable');
+    expect(parseCliOptions(['--dataset=durable', '--quick'])).toMatchObject({
+      parts: ['durable'],
+      quick: true,
+    });
+  });
+
   it('names an unknown dataset, library, flag or bad number', () => {
     expect(() => parseCliOptions(['--dataset=sift'])).toThrow(/unknown dataset "sift"/);
     expect(() => parseCliOptions(['--libs=faiss'])).toThrow(/unknown library "faiss"/);

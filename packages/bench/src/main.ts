@@ -1,15 +1,21 @@
 /**
  * `npm run bench`: recall and throughput of Needle's engine side by side with raw usearch
- * and hnswlib-node on real and generated datasets, then filtered-search recall and QPS.
- * Run `npm run bench -- --help` for the flags.
+ * and hnswlib-node on real and generated datasets, then filtered-search recall and QPS;
+ * `--dataset=durable` measures durable storage. Run `npm run bench -- --help` for the flags.
  */
 import { arch, cpus, totalmem } from 'node:os';
 
-import { FILTERED_PART, parseCliOptions, usage, type CliOptions } from './cli-options.js';
+import {
+  DURABLE_PART,
+  FILTERED_PART,
+  parseCliOptions,
+  usage,
+  type CliOptions,
+} from './cli-options.js';
 import { compareOnDataset, type CompareOptions, type DatasetReport } from './compare-dataset.js';
 import { FILTERED_DATASET, datasetSpec } from './datasets/registry.js';
 import { DEFAULT_EF_SWEEP } from './ef-sweep.js';
-import { groundTruth } from './ground-truth.js';
+import { DEFAULT_CACHE_DIR, groundTruth } from './ground-truth.js';
 import { formatDatasetReport, formatSummary } from './report.js';
 import type { AnnRunner, RunnerConfig } from './runners/ann-runner.js';
 import { HnswlibRunner } from './runners/hnswlib-runner.js';
@@ -55,7 +61,7 @@ async function main(): Promise<void> {
 
   const reports: DatasetReport[] = [];
   for (const part of cli.parts) {
-    if (part === FILTERED_PART) continue;
+    if (part === FILTERED_PART || part === DURABLE_PART) continue;
     const spec = datasetSpec(part)!;
     const started = performance.now();
     const dataset = spec.load(cli.quick);
@@ -97,6 +103,21 @@ async function main(): Promise<void> {
       log,
     });
     log(`\n${formatFilteredReport(report)}`);
+  }
+
+  if (cli.parts.includes(DURABLE_PART) && cli.libraries.includes('needle')) {
+    const { runDurableBench } = await import('./durable/durable-bench.js');
+    const { formatDurableReport } = await import('./durable/durable-report.js');
+    const started = performance.now();
+    const report = await runDurableBench({
+      quick: cli.quick,
+      m: M,
+      efConstruction: cli.efConstruction,
+      cacheDir: DEFAULT_CACHE_DIR,
+      log,
+    });
+    log(`\n${formatDurableReport(report)}`);
+    log(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 
   if (reports.length > 0) log(`\n${formatSummary(reports)}`);
