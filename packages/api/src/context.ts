@@ -1,0 +1,86 @@
+import type { Database } from '@needle/engine';
+
+/**
+ * What the API needs from the process that hosts it. `apps/server` builds one of these
+ * (database, configured limits, the prom-client backed metrics, readiness) and hands it to
+ * `registerNeedleApi`; tests build one with a real database and real metrics.
+ */
+export interface ApiContext {
+  /** The open database every route works on. */
+  readonly db: Database;
+  readonly limits: ApiLimits;
+  readonly metrics: ApiMetrics;
+  /** Readiness for `/ready`: storage open and indexes loaded, or why not and how far along. */
+  readiness(): Readiness;
+  /**
+   * Called before every write. Returns undefined when writes may proceed, or the reason they
+   * are refused (answered 503 `MEMORY_LIMIT`); reads never consult it.
+   */
+  memoryGuard(): MemoryRefusal | undefined;
+  /** The server's version, reported by `/health`, `/ready`, `/info`. */
+  readonly version: string;
+}
+
+/** Limits the API enforces itself (the listener enforces body size, connections, rate). */
+export interface ApiLimits {
+  /** Most items in one insert, upsert, delete or search batch (default 10 000). */
+  readonly maxBatchSize: number;
+  /** A search or query running longer answers 504 `QUERY_TIMEOUT` (default 30 000). */
+  readonly queryTimeoutMs: number;
+  /** Largest unpaginated export (default 100 000). */
+  readonly maxExportPage: number;
+  /** Entries of the query-result cache; 0 turns it off (default 1 000). */
+  readonly queryCacheEntries: number;
+}
+
+export type Readiness =
+  | { readonly ready: true }
+  | {
+      readonly ready: false;
+      /** e.g. 'recovering', 'rebuilding index of "docs"', 'restoring'. */
+      readonly reason: string;
+      /** 0..1 when known. */
+      readonly progress?: number;
+    };
+
+export interface MemoryRefusal {
+  readonly currentBytes: number;
+  readonly limitBytes: number;
+}
+
+/** Operation label values used by the API's metrics. */
+export type Operation =
+  | 'search'
+  | 'batch_search'
+  | 'radius_search'
+  | 'query'
+  | 'count'
+  | 'recommend'
+  | 'insert'
+  | 'batch_insert'
+  | 'upsert'
+  | 'delete'
+  | 'update_metadata'
+  | 'get'
+  | 'list'
+  | 'export'
+  | 'compact';
+
+/**
+ * The measurements the API reports. `apps/server` implements it over prom-client (the
+ * names the checklist gives: `needle_search_latency_seconds`, `needle_insert_latency_seconds`,
+ * `needle_query_throughput`, `needle_error_count`, cache hits/misses,
+ * `needle_limit_rejections_total{limit}`).
+ */
+export interface ApiMetrics {
+  /** A search-like operation finished (search, batch/radius search, query, count, recommend). */
+  observeSearch(collection: string, operation: Operation, seconds: number): void;
+  /** A write finished (insert, batch insert, upsert, delete, metadata update). */
+  observeInsert(collection: string, operation: Operation, seconds: number, vectors: number): void;
+  /** A request failed with this code (any status). */
+  countError(code: string, operation: Operation | 'http'): void;
+  /** The query-result cache answered (hit) or had to search (miss). */
+  cacheLookup(collection: string, hit: boolean): void;
+  /** A limit refused a request (`max_batch_size`, `query_timeout`, `memory`, `rate`, `body_size`, ...). */
+  limitRejected(limit: string): void;
+}
