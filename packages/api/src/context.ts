@@ -6,8 +6,12 @@ import type { Database } from '@needle/engine';
  * `registerNeedleApi`; tests build one with a real database and real metrics.
  */
 export interface ApiContext {
-  /** The open database every route works on. */
-  readonly db: Database;
+  /**
+   * The open database every route works on. Throws `ApiError` 503 `NOT_READY` while the
+   * database is still opening (recovery, index rebuild) or being restored, so the server can
+   * listen (and answer `/health` and `/ready`) before the database is usable.
+   */
+  database(): Database;
   readonly limits: ApiLimits;
   readonly metrics: ApiMetrics;
   /** Readiness for `/ready`: storage open and indexes loaded, or why not and how far along. */
