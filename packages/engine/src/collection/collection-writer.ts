@@ -23,6 +23,8 @@ export class CollectionWriter {
    * saved index may claim to cover. Later changes are replayed on open (idempotently).
    */
   appliedSeq = 0;
+  /** Running estimate of the index's insert cost, to size slices that fit SLICE_MS. */
+  #msPerVector = 0.5;
   #indexPending = 0;
 
   constructor(core: CollectionCore) {
@@ -140,7 +142,7 @@ export class CollectionWriter {
     }
     if (removed.length === 0 && addedKeys.length === 0) return undefined;
     // A small write with nothing queued ahead of it goes straight in, without a yield.
-    if (this.#indexPending === 0 && addedKeys.length <= SLICE) {
+    if (this.#indexPending === 0 && addedKeys.length <= this.#readerSlice()) {
       this.#indexRemove(removed);
       this.#indexAdd(addedKeys, addedVectors, 0, addedKeys.length);
       return undefined;
@@ -153,9 +155,16 @@ export class CollectionWriter {
         for (let at = 0; at < addedKeys.length;) {
           // Readers active: small slices, so none waits long. None: large slices, which the
           // index adds on several threads at full speed.
-          const slice = this.#core.readersActive() ? SLICE : BULK_SLICE;
+          const slice = this.#core.readersActive() ? this.#readerSlice() : BULK_SLICE;
           const end = Math.min(at + slice, addedKeys.length);
+          const t0 = performance.now();
           this.#indexAdd(addedKeys, addedVectors, at, end);
+          // Only reader-sized slices (added on this thread) teach the estimate; bulk slices
+          // run on several threads and would make it look cheaper than it is here.
+          if (slice <= SLICE) {
+            this.#msPerVector =
+              0.8 * this.#msPerVector + (0.2 * (performance.now() - t0)) / (end - at);
+          }
           at = end;
           if (performance.now() - sliceStart > SLICE_MS) {
             await yieldToLoop();
@@ -169,6 +178,11 @@ export class CollectionWriter {
     const done = this.#indexTail.then(run);
     this.#indexTail = done.catch(() => undefined);
     return done;
+  }
+
+  /** As many vectors as the index inserts in about SLICE_MS, between 1 and SLICE. */
+  #readerSlice(): number {
+    return Math.max(1, Math.min(SLICE, Math.floor(SLICE_MS / Math.max(this.#msPerVector, 1e-3))));
   }
 
   #indexRemove(keys: number[]): void {
@@ -193,10 +207,10 @@ export class CollectionWriter {
   }
 }
 
-/** Vectors added to the index per native call when a write is sliced and searches run. */
+/** Most vectors added per native call when a write is sliced and searches run. */
 const SLICE = 128;
 /** Vectors per native call when nobody searched recently (added on several threads). */
-const BULK_SLICE = 8192;
+const BULK_SLICE = 1024;
 /** Longest the index work of one write runs before letting other work run. */
 const SLICE_MS = 4;
 
