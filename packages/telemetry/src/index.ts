@@ -1,0 +1,24 @@
+/**
+ * `@needle/telemetry` — the metric catalogue as data, and its registration into a
+ * prom-client registry. The server, the Grafana dashboards and the alert rules all read the
+ * same definitions.
+ */
+export {
+  HTTP_DURATION_BUCKETS,
+  LATENCY_BUCKETS,
+  LIMIT_NAMES,
+  METRICS,
+  METRIC_CATALOGUE,
+  READ_OPERATIONS,
+  WRITE_OPERATIONS,
+} from './catalogue.js';
+export type { MetricKey } from './catalogue.js';
+export type { MetricDefinition, MetricGroup, MetricType, MetricUnit } from './metric-definition.js';
+export { registerMetrics } from './register-metrics.js';
+export type {
+  LabelsOf,
+  MetricCollectors,
+  MetricInstance,
+  RegisterMetricsOptions,
+  RegisteredMetrics,
+} from './register-metrics.js';
