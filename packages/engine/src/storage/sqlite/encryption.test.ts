@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,42 @@ describe('encryption at rest', () => {
     expect(scanAll(reopened, 'docs').map((r) => r.id)).toEqual(['before', 'after']);
     await reopened.close();
     expect(leaks(file)).toEqual([]);
+  });
+
+  it('keeps reads going during a rekey, from a copy that is removed afterwards', async () => {
+    const storage = await SqliteStorage.open(file, { cipherKey: KEY });
+    await storage.createCollection(testCollection('docs'));
+    // Enough pages that the rewrite spans many event-loop turns of reads.
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      put(i + 1, `doc-${i}`, { vector: [i, i + 1, i + 2, i + 3] }),
+    );
+    await storage.commit('docs', many);
+    const out = new Float32Array(4);
+    let readsDuringRewrite = 0;
+    let failures = 0;
+    let done = false;
+    const rotation = storage.rekey(NEW_KEY).finally(() => (done = true));
+    while (!done) {
+      const copyExists = existsSync(`${file}-rekey`);
+      const key = 1 + Math.floor(Math.random() * many.length);
+      try {
+        if (!storage.readVector('docs', key, out) || out[0] !== key - 1) failures += 1;
+        else if (copyExists) readsDuringRewrite += 1;
+      } catch {
+        failures += 1;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await rotation;
+    expect(failures).toBe(0);
+    expect(readsDuringRewrite).toBeGreaterThan(0);
+    expect(existsSync(`${file}-rekey`)).toBe(false);
+    expect(storage.readVector('docs', 7, out)).toBe(true);
+    expect(out[0]).toBe(6);
+    await storage.close();
+    const reopened = await SqliteStorage.open(file, { cipherKey: NEW_KEY });
+    expect(scanAll(reopened, 'docs')).toHaveLength(20_000);
+    await reopened.close();
   });
 
   it('encrypts a plaintext database with rekey', async () => {

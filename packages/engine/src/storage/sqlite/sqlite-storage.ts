@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import type { ResolvedCollectionConfig } from '../../config.js';
@@ -113,6 +114,8 @@ export class SqliteStorage implements Storage {
     const file = resolve(path);
     const { cipherKey, busyTimeoutMs } = resolved;
     inspectFile(file, cipherKey, busyTimeoutMs);
+    // A read copy left by a rekey that was interrupted (the rewrite is one transaction).
+    removeReadCopy(file);
     let storage: SqliteStorage | undefined;
     const { thread, ...opened } = await WriterThread.start(
       {
@@ -242,28 +245,53 @@ export class SqliteStorage implements Storage {
 
   /**
    * Re-encrypts the file and its WAL under `newKey` (32 bytes); a plaintext file becomes
-   * encrypted. Writes queue behind it; reads fail with `OPERATION_IN_PROGRESS` while it runs
-   * (the read connection must be closed for the rewrite).
+   * encrypted. Writes queue behind it. Reads go on from a copy of the checkpointed file (under
+   * the old key) while the file is rewritten; only if the disk has no room for that copy do
+   * they fail with `OPERATION_IN_PROGRESS` for the duration.
    */
   async rekey(newKey: Uint8Array): Promise<void> {
     this.#assertOpen();
     const key = resolveSqliteStorageOptions({ cipherKey: newKey }).cipherKey!;
-    const reader = this.#reader;
-    if (!reader) throw inProgress();
-    this.#reader = undefined;
-    reader.close();
+    if (!this.#reader) throw inProgress();
+    const { busyTimeoutMs } = this.#options;
+    const copyPath = readCopyPath(this.path);
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const release = (): void => {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+    };
     let rekeyed = false;
     try {
-      await this.#thread.request({ type: 'rekey', key: Uint8Array.from(key) });
+      await this.#thread.request(
+        { type: 'rekey', key: Uint8Array.from(key), readCopy: copyPath, gate },
+        [],
+        (notice) => {
+          // The live file must have no other connection while it is rewritten.
+          const live = this.#reader;
+          this.#reader = undefined;
+          live?.close();
+          try {
+            if ((notice as { copied: boolean }).copied) {
+              this.#reader = new SqliteReader(
+                openConnection(copyPath, { readonly: false, cipherKey: this.#key, busyTimeoutMs }),
+              );
+            }
+          } finally {
+            release();
+          }
+        },
+      );
       rekeyed = true;
     } catch (err) {
       throw mapStorageError(err, 'rekey');
     } finally {
+      release();
       if (rekeyed) this.#key = Uint8Array.from(key);
-      const { busyTimeoutMs } = this.#options;
+      this.#reader?.close();
       this.#reader = new SqliteReader(
         openConnection(this.path, { readonly: true, cipherKey: this.#key, busyTimeoutMs }),
       );
+      removeReadCopy(this.path);
     }
   }
 
@@ -358,4 +386,14 @@ function inProgress(): EngineError {
       help: 'Retry the read once the key rotation has finished.',
     },
   );
+}
+
+/** The copy of the file that readers use while a rekey rewrites it. */
+function readCopyPath(path: string): string {
+  return `${path}-rekey`;
+}
+
+function removeReadCopy(path: string): void {
+  const copy = readCopyPath(path);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${copy}${suffix}`, { force: true });
 }

@@ -39,7 +39,18 @@ export type OpResult = { ok: true; seq: number } | { ok: false; error: WireError
 export type WriterRequest =
   | { id: number; type: 'batch'; ops: WriteOp[] }
   | { id: number; type: 'checkpoint'; reason: CheckpointStats['reason'] }
-  | { id: number; type: 'rekey'; key: Uint8Array }
+  | {
+      id: number;
+      type: 'rekey';
+      key: Uint8Array;
+      /**
+       * Where to copy the file (after a checkpoint) for readers to use while it is rewritten;
+       * the writer posts a `notice` `{ copied }` and waits on `gate` until the main thread has
+       * moved its reader off the live file.
+       */
+      readCopy?: string;
+      gate?: Int32Array;
+    }
   | { id: number; type: 'vacuum' }
   | { id: number; type: 'close' };
 
@@ -58,4 +69,6 @@ export type WriterMessage =
   /** A checkpoint the writer ran on its own (the WAL passed `maxWalBytes`). */
   | { type: 'checkpointed'; stats: CheckpointStats }
   /** That checkpoint failed; it is retried after the next batch. */
-  | { type: 'checkpoint-failed'; error: WireError };
+  | { type: 'checkpoint-failed'; error: WireError }
+  /** Word from a request still running (e.g. a rekey's read copy is ready). */
+  | { type: 'notice'; id: number; value: unknown };

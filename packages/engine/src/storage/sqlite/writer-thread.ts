@@ -22,6 +22,7 @@ type RequestBody = WriterRequest extends infer R
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+  notice: ((value: unknown) => void) | undefined;
 }
 
 /** Hooks for what the writer reports on its own. */
@@ -54,6 +55,7 @@ export class WriterThread {
       else if (message.type === 'checkpoint-failed')
         events.onCheckpointFailed(fromWireError(message.error));
       else if (message.type === 'reply') this.#settle(message);
+      else if (message.type === 'notice') this.#pending.get(message.id)?.notice?.(message.value);
     });
     worker.on('error', (err) => this.#fail(err));
     worker.on('exit', (code) => this.#fail(new Error(`the writer thread exited (code ${code})`)));
@@ -88,13 +90,20 @@ export class WriterThread {
     });
   }
 
-  /** Sends a request; resolves with the writer's reply value, rejects with the original error. */
-  request<T>(body: RequestBody, transfer: ArrayBuffer[] = []): Promise<T> {
+  /**
+   * Sends a request; resolves with the writer's reply value, rejects with the original error.
+   * `notice` hears what the writer posts about the request while it runs.
+   */
+  request<T>(
+    body: RequestBody,
+    transfer: ArrayBuffer[] = [],
+    notice?: (value: unknown) => void,
+  ): Promise<T> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject, notice });
       this.#worker.postMessage({ ...body, id }, transfer);
     });
   }

@@ -3,6 +3,7 @@
  * transaction, its fsync and every checkpoint run off the main thread. Requests are handled
  * one at a time, in arrival order.
  */
+import { copyFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 
 import { BatchWriter } from './batch-writer.js';
@@ -92,7 +93,7 @@ function handle(conn: Connection, writer: BatchWriter, request: WriterRequest): 
         reply(request.id, checkpointWal(conn, request.reason));
         return;
       case 'rekey':
-        rekey(conn, request.key);
+        rekey(conn, request);
         reply(request.id, null);
         return;
       case 'vacuum': {
@@ -128,8 +129,22 @@ function handle(conn: Connection, writer: BatchWriter, request: WriterRequest): 
  * leaves the old key in force), then back to WAL. The caller has closed every other
  * connection of this process.
  */
-function rekey(conn: Connection, key: Uint8Array): void {
+function rekey(conn: Connection, request: Extract<WriterRequest, { type: 'rekey' }>): void {
   checkpointWal(conn, 'manual');
+  if (request.readCopy !== undefined && request.gate) {
+    // Readers move to a copy of the checkpointed file (still under the old key) for the
+    // rewrite; no write runs meanwhile, since writes queue behind this request.
+    let copied = false;
+    try {
+      copyFileSync(init.path, request.readCopy);
+      copied = true;
+    } catch {
+      // No room for a copy: readers pause (OPERATION_IN_PROGRESS) during the rewrite instead.
+    }
+    post({ type: 'notice', id: request.id, value: { copied } });
+    Atomics.wait(request.gate, 0, 0, READ_COPY_WAIT_MS);
+  }
+  const { key } = request;
   conn.pragma('journal_mode=DELETE');
   try {
     if (!encrypted) conn.pragma(`cipher='chacha20'`);
@@ -140,6 +155,9 @@ function rekey(conn: Connection, key: Uint8Array): void {
   }
   conn.prepare('SELECT count(*) FROM sqlite_master').get();
 }
+
+/** Longest the writer waits for the main thread to move its reader off the file. */
+const READ_COPY_WAIT_MS = 30_000;
 
 function checkpointForSize(conn: Connection): void {
   try {
