@@ -69,3 +69,35 @@ export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Small records of the database's own subsystems (principals, roles, API-key hashes, backup
+ * catalog, alert rules and state...), by namespace and key; `value` is JSON.
+ */
+export const systemRecords = sqliteTable(
+  'system_records',
+  {
+    namespace: text('namespace').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    /** Milliseconds since the epoch. */
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.key] })],
+);
+
+/**
+ * Append-only logs of the subsystems (audit log, alert history, notification deliveries,
+ * slow queries): `seq` increases across all logs and is never reused; `entry` is JSON.
+ */
+export const systemLog = sqliteTable(
+  'system_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    log: text('log').notNull(),
+    /** Milliseconds since the epoch. */
+    at: integer('at').notNull(),
+    entry: text('entry').notNull(),
+  },
+  (t) => [index('system_log_log_seq').on(t.log, t.seq), index('system_log_log_at').on(t.log, t.at)],
+);
