@@ -1,0 +1,119 @@
+/** How the text of an environment variable or flag becomes a config value. */
+export type OptionKind = 'string' | 'int' | 'bytes' | 'boolean';
+
+/** One setting that the environment and the command line can give. */
+export interface ConfigOption {
+  /** Where the value goes in the config, e.g. `['rateLimit', 'max']`. */
+  readonly path: readonly string[];
+  /** The environment variable, `NEEDLE_...`. */
+  readonly env: string;
+  /** The commander flag, e.g. `--max-connections <n>`. */
+  readonly flag: string;
+  /** The property commander stores the flag under (camelCase of the flag). */
+  readonly flagKey: string;
+  readonly kind: OptionKind;
+  readonly description: string;
+}
+
+/**
+ * Every setting the environment and the command line can give, in one table so that
+ * `NEEDLE_*` variables and `needle serve` flags never drift apart. A config file (JSON) can
+ * set these and everything else of the config schema.
+ */
+export const CONFIG_OPTIONS: readonly ConfigOption[] = [
+  opt(['host'], 'NEEDLE_HOST', '--host <host>', 'string', 'address to listen on'),
+  opt(['port'], 'NEEDLE_PORT', '--port <port>', 'int', 'port to listen on (0: a free one)'),
+  opt(['dataDir'], 'NEEDLE_DATA_DIR', '--data <dir>', 'string', 'data directory'),
+  opt(
+    ['maxConnections'],
+    'NEEDLE_MAX_CONNECTIONS',
+    '--max-connections <n>',
+    'int',
+    'open connections at once',
+  ),
+  opt(
+    ['maxBodyBytes'],
+    'NEEDLE_MAX_BODY_BYTES',
+    '--max-body <bytes>',
+    'bytes',
+    'largest request body, e.g. 10MiB',
+  ),
+  opt(['maxBatchSize'], 'NEEDLE_MAX_BATCH_SIZE', '--max-batch <n>', 'int', 'most items in a batch'),
+  opt(
+    ['queryTimeoutMs'],
+    'NEEDLE_QUERY_TIMEOUT_MS',
+    '--query-timeout <ms>',
+    'int',
+    'searches running longer answer 504',
+  ),
+  opt(
+    ['rateLimit', 'max'],
+    'NEEDLE_RATE_LIMIT',
+    '--rate-limit <n>',
+    'int',
+    'requests per client per window (0: off)',
+  ),
+  opt(
+    ['rateLimit', 'windowMs'],
+    'NEEDLE_RATE_LIMIT_WINDOW_MS',
+    '--rate-limit-window <ms>',
+    'int',
+    'rate-limit window',
+  ),
+  opt(
+    ['memoryLimitBytes'],
+    'NEEDLE_MEMORY_LIMIT',
+    '--memory-limit <bytes>',
+    'bytes',
+    'refuse writes above this resident memory, e.g. 4GiB (0: off)',
+  ),
+  opt(
+    ['queryCacheEntries'],
+    'NEEDLE_QUERY_CACHE_ENTRIES',
+    '--query-cache <n>',
+    'int',
+    'query-result cache entries (0: off)',
+  ),
+  opt(['trustProxy'], 'NEEDLE_TRUST_PROXY', '--trust-proxy', 'boolean', 'trust X-Forwarded-For'),
+  opt(
+    ['log', 'level'],
+    'NEEDLE_LOG_LEVEL',
+    '--log-level <level>',
+    'string',
+    'fatal | error | warn | info | debug | trace | silent',
+  ),
+  opt(['log', 'file'], 'NEEDLE_LOG_FILE', '--log-file <path>', 'string', 'log to a rotated file'),
+  opt(
+    ['database', 'wal', 'syncMode'],
+    'NEEDLE_WAL_SYNC_MODE',
+    '--wal-sync <mode>',
+    'string',
+    'fsync | normal | off',
+  ),
+  opt(
+    ['database', 'wal', 'checkpointIntervalMs'],
+    'NEEDLE_CHECKPOINT_INTERVAL_MS',
+    '--checkpoint-interval <ms>',
+    'int',
+    'checkpoint timer (0: off)',
+  ),
+  opt(
+    ['database', 'wal', 'maxWalBytes'],
+    'NEEDLE_MAX_WAL_BYTES',
+    '--max-wal <bytes>',
+    'bytes',
+    'checkpoint when the WAL grows past this',
+  ),
+];
+
+function opt(
+  path: string[],
+  env: string,
+  flag: string,
+  kind: OptionKind,
+  description: string,
+): ConfigOption {
+  const name = /^--([a-z-]+)/.exec(flag)![1]!;
+  const flagKey = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return { path, env, flag, flagKey, kind, description };
+}

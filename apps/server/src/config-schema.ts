@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+import { parseByteSize } from './byte-size.js';
+
+const MIB = 1024 * 1024;
+
+/** A byte count: a number, or text such as `10MiB`, `512MB`, `64k`. */
+function bytes(schema: z.ZodNumber) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? (parseByteSize(value) ?? value) : value),
+    schema,
+  );
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Log output: level, and an optional file rotated by size and time. */
+const logSchema = z.strictObject({
+  /** `info` in production, `debug` when troubleshooting. */
+  level: z.enum(LOG_LEVELS).default('info'),
+  /** Write logs to this file (rotated) instead of standard output. */
+  file: z.string().min(1).optional(),
+  /** Start a new file at least this often: `daily`, `hourly` or milliseconds. */
+  rotateFrequency: z
+    .union([z.enum(['daily', 'hourly']), z.number().int().min(1000)])
+    .default('daily'),
+  /** Start a new file when the current one reaches this size (`100m`, `1g`, `500k`). */
+  rotateSize: z
+    .string()
+    .regex(/^\d+[kmg]$/, 'expected a size such as 100m, 1g or 500k')
+    .default('100m'),
+  /** Rotated files kept beside the current one. */
+  keepFiles: z.number().int().min(1).max(10_000).default(14),
+});
+
+/** The per-client rate limit; `max: 0` turns it off. */
+const rateLimitSchema = z.strictObject({
+  /** Requests one client may make per window (0 = no rate limit). */
+  max: z.number().int().min(0).default(60_000),
+  /** The window, in milliseconds. */
+  windowMs: z.number().int().min(1000).default(60_000),
+  /** Clients tracked at once (least recently seen are forgotten first). */
+  clients: z.number().int().min(1).default(10_000),
+});
+
+/**
+ * The settings of the engine that a server operator usually sets. Anything else of the
+ * engine's `DatabaseConfig` (limits, encryption, search threads...) passes through and is
+ * checked by `Database.open`.
+ */
+const databaseSchema = z.looseObject({
+  wal: z
+    .looseObject({
+      syncMode: z.enum(['fsync', 'normal', 'off']).optional(),
+      checkpointIntervalMs: z.number().int().min(0).optional(),
+      maxWalBytes: bytes(
+        z
+          .number()
+          .int()
+          .min(64 * 1024),
+      ).optional(),
+    })
+    .optional(),
+});
+
+/**
+ * Everything the server can be configured with, and the defaults: the embedded default
+ * (127.0.0.1:8080, data in `./data`) and the wire contract's limits.
+ */
+export const serverConfigSchema = z.strictObject({
+  /** Address to listen on. `0.0.0.0` listens on every interface. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Port to listen on; 0 picks a free one. */
+  port: z.number().int().min(0).max(65_535).default(8080),
+  /** Directory holding the database file `needle.needle`, its WAL and saved indexes. */
+  dataDir: z.string().min(1).default('./data'),
+  /** Open client connections at once; more are refused. */
+  maxConnections: z.number().int().min(1).default(1000),
+  /** Largest request body; larger ones answer 413 `BODY_TOO_LARGE`. */
+  maxBodyBytes: bytes(
+    z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * MIB),
+  ).default(10 * MIB),
+  /** Most items in one batch (insert, upsert, delete, search). */
+  maxBatchSize: z.number().int().min(1).max(1_000_000).default(10_000),
+  /** A search or query running longer answers 504 `QUERY_TIMEOUT`. */
+  queryTimeoutMs: z.number().int().min(1).max(3_600_000).default(30_000),
+  /** Largest unpaginated export. */
+  maxExportPage: z.number().int().min(1).default(100_000),
+  rateLimit: rateLimitSchema.prefault({}),
+  /**
+   * Writes are refused (503 `MEMORY_LIMIT`) while the process's resident memory is above
+   * this many bytes; reads keep working. 0 = no limit.
+   */
+  memoryLimitBytes: bytes(z.number().int().min(0)).default(0),
+  /** Entries of the query-result cache; 0 turns it off. */
+  queryCacheEntries: z.number().int().min(0).default(1000),
+  /** Trust `X-Forwarded-For` from a reverse proxy for the client address (rate limit, logs). */
+  trustProxy: z.boolean().default(false),
+  log: logSchema.prefault({}),
+  /** Passed to `Database.open` (WAL sync mode, checkpoint interval, encryption...). */
+  database: databaseSchema.prefault({}),
+});
+
+/** What a config file, the environment and flags may set. */
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+/** The server's settings with every default filled in. */
+export type ServerConfig = z.output<typeof serverConfigSchema>;
