@@ -23,6 +23,7 @@ import { MemoryStorage } from './storage/memory-storage.js';
 import { mapStorageError } from './storage/sqlite/sqlite-errors.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import type { CheckpointStats, Storage, StorageStats } from './storage/storage.js';
+import { SystemStore } from './system/system-store.js';
 import { indexMetricOf } from './vectors/metric.js';
 
 const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,256}$/;
@@ -88,6 +89,7 @@ export class Database {
   #checkpointer: NodeJS.Timeout | undefined;
   #checkpointing: Promise<CheckpointStats> | null = null;
   #closed = false;
+  #system: SystemStore | undefined;
 
   private constructor(
     path: string,
@@ -208,6 +210,14 @@ export class Database {
   async checkpoint(): Promise<CheckpointStats> {
     this.#assertOpen();
     return this.#checkpoint();
+  }
+
+  /**
+   * The database's own durable records and logs (principals, roles, backups, alert history,
+   * slow queries), kept in the same file as the collections.
+   */
+  get system(): SystemStore {
+    return (this.#system ??= new SystemStore(this.#storage, () => this.#assertOpen()));
   }
 
   /** Storage figures: file and WAL bytes, last checkpoint. */

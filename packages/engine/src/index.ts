@@ -53,5 +53,13 @@ export type {
   CalibrationPoint,
   CalibrationReport,
 } from './tuning/calibrate.js';
-export type { Storage, StoredCollection, StoredRecord, Mutation } from './storage/storage.js';
+export type {
+  Storage,
+  StoredCollection,
+  StoredRecord,
+  Mutation,
+  SystemLogQuery,
+} from './storage/storage.js';
+export { SystemStore, SystemRecords, SystemLog } from './system/system-store.js';
+export type { PruneRule, StoredSystemRecord, SystemLogRecord } from './system/system-store.js';
 export type { VectorIndex, IndexMatches, Quantization } from './ann/vector-index.js';

@@ -8,6 +8,9 @@ import type {
   StorageStats,
   StoredCollection,
   StoredRecord,
+  SystemLogEntry,
+  SystemLogQuery,
+  SystemRecord,
   VacuumStats,
 } from './storage.js';
 
@@ -26,6 +29,9 @@ export class MemoryStorage implements Storage {
   readonly kind = 'memory';
   #collections = new Map<string, MemoryCollection>();
   #seq = 0;
+  #system = new Map<string, Map<string, SystemRecord>>();
+  #logs = new Map<string, SystemLogEntry[]>();
+  #logSeq = 0;
 
   listCollections(): StoredCollection[] {
     return [...this.#collections.values()].map((c) => c.meta);
@@ -121,6 +127,59 @@ export class MemoryStorage implements Storage {
 
   stats(): StorageStats {
     return { fileBytes: 0, walBytes: 0, lastCheckpoint: null, lastSeq: this.#seq };
+  }
+
+  getSystemRecord(namespace: string, key: string): string | undefined {
+    return this.#system.get(namespace)?.get(key)?.value;
+  }
+
+  listSystemRecords(namespace: string): SystemRecord[] {
+    const records = [...(this.#system.get(namespace)?.values() ?? [])];
+    return records.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  putSystemRecord(namespace: string, key: string, value: string | null): Promise<void> {
+    let records = this.#system.get(namespace);
+    if (!records) this.#system.set(namespace, (records = new Map<string, SystemRecord>()));
+    if (value === null) records.delete(key);
+    else records.set(key, { key, value, updatedAt: Date.now() });
+    return Promise.resolve();
+  }
+
+  appendSystemLog(log: string, entries: readonly string[]): Promise<number[]> {
+    let list = this.#logs.get(log);
+    if (!list) this.#logs.set(log, (list = []));
+    const at = Date.now();
+    const seqs: number[] = [];
+    for (const entry of entries) {
+      this.#logSeq += 1;
+      list.push({ seq: this.#logSeq, at, entry });
+      seqs.push(this.#logSeq);
+    }
+    return Promise.resolve(seqs);
+  }
+
+  readSystemLog(log: string, query: SystemLogQuery = {}): SystemLogEntry[] {
+    const match = Object.entries(query.match ?? {});
+    const picked = (this.#logs.get(log) ?? []).filter((e) => {
+      if (query.afterSeq !== undefined && e.seq <= query.afterSeq) return false;
+      if (query.sinceAt !== undefined && e.at < query.sinceAt) return false;
+      if (query.untilAt !== undefined && e.at >= query.untilAt) return false;
+      if (match.length === 0) return true;
+      const entry = JSON.parse(e.entry) as Record<string, unknown>;
+      return match.every(([field, value]) => entry[field] === value);
+    });
+    if (query.descending) picked.reverse();
+    return (query.limit === undefined ? picked : picked.slice(0, query.limit)).map((e) => ({
+      ...e,
+    }));
+  }
+
+  pruneSystemLog(log: string, beforeSeq: number): Promise<number> {
+    const list = this.#logs.get(log) ?? [];
+    const kept = list.filter((e) => e.seq >= beforeSeq);
+    this.#logs.set(log, kept);
+    return Promise.resolve(list.length - kept.length);
   }
 
   close(): Promise<void> {

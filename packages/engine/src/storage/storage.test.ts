@@ -46,6 +46,10 @@ const targets: Target[] = [
   },
 ];
 
+/** One top-level field of a JSON log entry. */
+const field = (json: string, name: string): unknown =>
+  (JSON.parse(json) as Record<string, unknown>)[name];
+
 /** Runs `f` so a synchronous throw and a rejection are asserted the same way. */
 const attempt = <T>(f: () => T | Promise<T>): Promise<T> => Promise.resolve().then(f);
 
@@ -210,6 +214,68 @@ describe.each(targets)('Storage conformance: $name', (target) => {
     expect(stats.lastSeq).toBe(1);
     expect(stats.fileBytes).toBeGreaterThanOrEqual(0);
     expect(stats.walBytes).toBeGreaterThanOrEqual(0);
+  });
+
+  it('stores, replaces, lists and deletes system records by namespace', async () => {
+    await storage.putSystemRecord('roles', 'reader', '{"can":["search"]}');
+    await storage.putSystemRecord('roles', 'admin', '{"can":["*"]}');
+    await storage.putSystemRecord('keys', 'k1', '{"role":"admin"}');
+    await storage.putSystemRecord('roles', 'reader', '{"can":["search","get"]}');
+    expect(storage.getSystemRecord('roles', 'reader')).toBe('{"can":["search","get"]}');
+    expect(storage.getSystemRecord('roles', 'nobody')).toBeUndefined();
+    const roles = storage.listSystemRecords('roles');
+    expect(roles.map((r) => r.key)).toEqual(['admin', 'reader']);
+    expect(roles[0]!.updatedAt).toBeGreaterThan(0);
+    await storage.putSystemRecord('roles', 'admin', null);
+    expect(storage.listSystemRecords('roles').map((r) => r.key)).toEqual(['reader']);
+    expect(storage.listSystemRecords('keys')).toHaveLength(1);
+  });
+
+  it('appends system log entries with increasing seqs and reads them by seq, time and field', async () => {
+    const first = await storage.appendSystemLog('audit', [
+      '{"actor":"ann","action":"login"}',
+      '{"actor":"bob","action":"drop","ok":true}',
+    ]);
+    const second = await storage.appendSystemLog('audit', ['{"actor":"ann","action":"drop"}']);
+    await storage.appendSystemLog('alerts', ['{"rule":"high-latency"}']);
+    expect(first).toHaveLength(2);
+    expect(first[1]).toBe(first[0]! + 1);
+    expect(second[0]).toBeGreaterThan(first[1]!);
+    expect(await storage.appendSystemLog('audit', [])).toEqual([]);
+
+    const all = storage.readSystemLog('audit');
+    expect(all.map((e) => field(e.entry, 'action'))).toEqual(['login', 'drop', 'drop']);
+    expect(all.map((e) => e.seq)).toEqual([...first, ...second]);
+    expect(storage.readSystemLog('audit', { afterSeq: first[0]! }).map((e) => e.seq)).toEqual([
+      first[1],
+      second[0],
+    ]);
+    expect(
+      storage
+        .readSystemLog('audit', { match: { actor: 'ann' } })
+        .map((e) => field(e.entry, 'action')),
+    ).toEqual(['login', 'drop']);
+    expect(
+      storage.readSystemLog('audit', { match: { action: 'drop', actor: 'bob' } }),
+    ).toHaveLength(1);
+    expect(storage.readSystemLog('audit', { descending: true, limit: 1 })[0]!.seq).toBe(second[0]);
+    const at = all[0]!.at;
+    expect(storage.readSystemLog('audit', { sinceAt: at, untilAt: at + 60_000 })).toHaveLength(3);
+    expect(storage.readSystemLog('audit', { untilAt: at })).toHaveLength(0);
+    expect(storage.readSystemLog('alerts')).toHaveLength(1);
+    expect(storage.readSystemLog('nothing')).toEqual([]);
+  });
+
+  it('prunes a system log below a seq, leaving other logs and the change log alone', async () => {
+    await storage.commit('docs', [put(1, 'a')]);
+    const seqBefore = storage.lastSeq();
+    const seqs = await storage.appendSystemLog('slow', ['{"n":1}', '{"n":2}', '{"n":3}']);
+    await storage.appendSystemLog('audit', ['{"n":0}']);
+    expect(await storage.pruneSystemLog('slow', seqs[2]!)).toBe(2);
+    expect(storage.readSystemLog('slow').map((e) => field(e.entry, 'n'))).toEqual([3]);
+    expect(storage.readSystemLog('audit')).toHaveLength(1);
+    expect(storage.lastSeq()).toBe(seqBefore);
+    expect(await storage.commit('docs', [put(2, 'b')])).toBe(seqBefore + 1);
   });
 
   it('checkpoints on request', async () => {

@@ -45,6 +45,52 @@ export interface Storage {
   stats(): StorageStats;
   /** Flushes (checkpoints) and releases everything. */
   close(): Promise<void>;
+
+  /** The JSON value of a system record, or undefined. */
+  getSystemRecord(namespace: string, key: string): string | undefined;
+  /** Every record of a namespace, by key. */
+  listSystemRecords(namespace: string): SystemRecord[];
+  /** Writes (or, with `value` null, deletes) a system record durably. */
+  putSystemRecord(namespace: string, key: string, value: string | null): Promise<void>;
+  /** Appends JSON entries to a system log in one commit; resolves with their seqs. */
+  appendSystemLog(log: string, entries: readonly string[]): Promise<number[]>;
+  /** Entries of a system log matching `query`, in seq order (or reversed). */
+  readSystemLog(log: string, query?: SystemLogQuery): SystemLogEntry[];
+  /** Deletes the entries of a log with `seq < beforeSeq`; resolves with how many went. */
+  pruneSystemLog(log: string, beforeSeq: number): Promise<number>;
+}
+
+/** One system record: a key and its JSON value. */
+export interface SystemRecord {
+  key: string;
+  value: string;
+  /** Milliseconds since the epoch. */
+  updatedAt: number;
+}
+
+/** One entry of a system log. */
+export interface SystemLogEntry {
+  seq: number;
+  /** When it was appended, ms since the epoch. */
+  at: number;
+  /** The entry as JSON. */
+  entry: string;
+}
+
+/** Which entries of a system log to read; every bound is optional. */
+export interface SystemLogQuery {
+  /** Only entries with a greater seq. */
+  afterSeq?: number;
+  /** Only entries appended at or after this time (ms since the epoch). */
+  sinceAt?: number;
+  /** Only entries appended before this time. */
+  untilAt?: number;
+  /** Top-level fields of the entry that must equal these values. */
+  match?: Readonly<Record<string, string | number | boolean>>;
+  /** Newest first. */
+  descending?: boolean;
+  /** At most this many (default: all). */
+  limit?: number;
 }
 
 /** One change-log entry. */

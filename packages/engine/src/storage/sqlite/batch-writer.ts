@@ -46,6 +46,17 @@ export class BatchWriter {
       change: db.prepare<[number, string, string, number, string, number]>(
         'INSERT INTO changes (seq, collection, op, key, id, at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      systemPut: db.prepare<[string, string, string, number]>(
+        `INSERT INTO system_records (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      ),
+      systemDelete: db.prepare<[string, string]>(
+        'DELETE FROM system_records WHERE namespace = ? AND key = ?',
+      ),
+      logAppend: db.prepare<[string, number, string]>(
+        'INSERT INTO system_log (log, at, entry) VALUES (?, ?, ?)',
+      ),
+      logPrune: db.prepare<[string, number]>('DELETE FROM system_log WHERE log = ? AND seq < ?'),
     };
   }
 
@@ -65,9 +76,9 @@ export class BatchWriter {
         const opStartSeq = this.#lastSeq;
         this.#db.exec('SAVEPOINT op');
         try {
-          this.#applyOne(op, at);
+          const value = this.#applyOne(op, at);
           this.#db.exec('RELEASE op');
-          results.push({ ok: true, seq: this.#lastSeq });
+          results.push({ ok: true, seq: value ?? this.#lastSeq });
         } catch (err) {
           // SQLite may have rolled the whole transaction back (e.g. on SQLITE_FULL); then the
           // batch is lost as a whole and every op in it fails.
@@ -88,9 +99,23 @@ export class BatchWriter {
     }
   }
 
-  #applyOne(op: WriteOp, at: number): void {
+  /** Applies one op; system-log ops return their own result (a log seq, a count). */
+  #applyOne(op: WriteOp, at: number): number | undefined {
     const sql = this.#sql;
     switch (op.kind) {
+      case 'system-put':
+        if (op.value === null) sql.systemDelete.run(op.namespace, op.key);
+        else sql.systemPut.run(op.namespace, op.key, op.value, at);
+        return undefined;
+      case 'log-append': {
+        let last = 0;
+        for (const entry of op.entries) {
+          last = Number(sql.logAppend.run(op.log, at, entry).lastInsertRowid);
+        }
+        return last;
+      }
+      case 'log-prune':
+        return sql.logPrune.run(op.log, op.beforeSeq).changes;
       case 'create':
         if (sql.hasCollection.get(op.name) !== undefined) {
           throw new EngineError('COLLECTION_EXISTS', `collection "${op.name}" already exists`, {
@@ -99,23 +124,23 @@ export class BatchWriter {
           });
         }
         sql.createCollection.run(op.name, op.config, op.createdAt);
-        return;
+        return undefined;
       case 'update':
         this.#assertCollection(op.name);
         sql.updateCollection.run(op.config, op.name);
-        return;
+        return undefined;
       case 'drop':
         sql.dropVectors.run(op.name);
         sql.dropChanges.run(op.name);
         sql.dropCollection.run(op.name);
-        return;
+        return undefined;
       case 'commit': {
         this.#assertCollection(op.collection);
         for (const chunk of op.chunks) {
           const payload = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
           decodeMutations(payload, (m) => this.#applyMutation(op.collection, m, at));
         }
-        return;
+        return undefined;
       }
     }
   }

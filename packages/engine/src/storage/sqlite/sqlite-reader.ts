@@ -1,6 +1,13 @@
 import type { ResolvedCollectionConfig } from '../../config.js';
 import { EngineError } from '../../errors.js';
-import type { Change, StoredCollection, StoredRecord } from '../storage.js';
+import type {
+  Change,
+  StoredCollection,
+  StoredRecord,
+  SystemLogEntry,
+  SystemLogQuery,
+  SystemRecord,
+} from '../storage.js';
 import type { Connection } from './open-connection.js';
 
 type RecordRow = [
@@ -41,7 +48,59 @@ export class SqliteReader {
           'SELECT seq, op, key, id FROM changes WHERE collection = ? AND seq > ? ORDER BY seq',
         )
         .raw(),
+      systemRecord: db
+        .prepare<[string, string], string>(
+          'SELECT value FROM system_records WHERE namespace = ? AND key = ?',
+        )
+        .pluck(),
+      systemRecords: db.prepare<[string], { key: string; value: string; updated_at: number }>(
+        'SELECT key, value, updated_at FROM system_records WHERE namespace = ? ORDER BY key',
+      ),
     };
+  }
+
+  /** The JSON value of a system record, or undefined. */
+  systemRecord(namespace: string, key: string): string | undefined {
+    return this.#sql.systemRecord.get(namespace, key);
+  }
+
+  /** Every record of a namespace, by key. */
+  systemRecords(namespace: string): SystemRecord[] {
+    return this.#sql.systemRecords
+      .all(namespace)
+      .map((row) => ({ key: row.key, value: row.value, updatedAt: row.updated_at }));
+  }
+
+  /** Entries of a system log matching `query`. */
+  systemLog(log: string, query: SystemLogQuery): SystemLogEntry[] {
+    const where = ['log = ?'];
+    const params: (string | number)[] = [log];
+    if (query.afterSeq !== undefined) {
+      where.push('seq > ?');
+      params.push(query.afterSeq);
+    }
+    if (query.sinceAt !== undefined) {
+      where.push('at >= ?');
+      params.push(query.sinceAt);
+    }
+    if (query.untilAt !== undefined) {
+      where.push('at < ?');
+      params.push(query.untilAt);
+    }
+    for (const [field, value] of Object.entries(query.match ?? {})) {
+      where.push('json_extract(entry, ?) IS ?');
+      params.push(
+        `$."${field.replaceAll('"', '""')}"`,
+        typeof value === 'boolean' ? Number(value) : value,
+      );
+    }
+    const order = query.descending ? 'DESC' : 'ASC';
+    const limit = query.limit === undefined ? -1 : query.limit;
+    return this.#db
+      .prepare<(string | number)[], SystemLogEntry>(
+        `SELECT seq, at, entry FROM system_log WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
+      )
+      .all(...params, limit);
   }
 
   /** Every collection, in creation order. */

@@ -67,6 +67,19 @@ describe('SqliteStorage durability', () => {
     expect(await second.commit('docs', [put(3, 'c')])).toBe(4);
   });
 
+  it('keeps system records and logs across close and reopen, and carries on their seqs', async () => {
+    const first = await openStorage();
+    await first.putSystemRecord('roles', 'reader', '{"can":["search"]}');
+    const seqs = await first.appendSystemLog('audit', ['{"a":1}', '{"a":2}']);
+    await first.close();
+
+    const second = await openStorage();
+    expect(second.getSystemRecord('roles', 'reader')).toBe('{"can":["search"]}');
+    expect(second.readSystemLog('audit').map((e) => e.seq)).toEqual(seqs);
+    const [next] = await second.appendSystemLog('audit', ['{"a":3}']);
+    expect(next).toBe(seqs[1]! + 1);
+  });
+
   it('groups concurrent commits into fewer transactions than commits', async () => {
     const storage = await openStorage();
     await storage.createCollection(testCollection('docs'));

@@ -12,6 +12,9 @@ import type {
   StorageStats,
   StoredCollection,
   StoredRecord,
+  SystemLogEntry,
+  SystemLogQuery,
+  SystemRecord,
   VacuumStats,
 } from '../storage.js';
 import { fileBytes } from './checkpoint-wal.js';
@@ -212,6 +215,41 @@ export class SqliteStorage implements Storage {
     this.#read(`read the changes of "${collection}"`, (r) =>
       r.changesSince(this.#known(collection), after, visit),
     );
+  }
+
+  getSystemRecord(namespace: string, key: string): string | undefined {
+    return this.#read(`read system record ${namespace}/${key}`, (r) =>
+      r.systemRecord(namespace, key),
+    );
+  }
+
+  listSystemRecords(namespace: string): SystemRecord[] {
+    return this.#read(`list system records of ${namespace}`, (r) => r.systemRecords(namespace));
+  }
+
+  async putSystemRecord(namespace: string, key: string, value: string | null): Promise<void> {
+    await this.#write(
+      { kind: 'system-put', namespace, key, value },
+      `write system record ${namespace}/${key}`,
+    );
+  }
+
+  async appendSystemLog(log: string, entries: readonly string[]): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const last = await this.#write(
+      { kind: 'log-append', log, entries: [...entries] },
+      `append to the ${log} log`,
+    );
+    // One op inserts its entries in order with consecutive rowids.
+    return entries.map((_, i) => last - (entries.length - 1 - i));
+  }
+
+  readSystemLog(log: string, query: SystemLogQuery = {}): SystemLogEntry[] {
+    return this.#read(`read the ${log} log`, (r) => r.systemLog(log, query));
+  }
+
+  pruneSystemLog(log: string, beforeSeq: number): Promise<number> {
+    return this.#write({ kind: 'log-prune', log, beforeSeq }, `prune the ${log} log`);
   }
 
   checkpoint(): Promise<CheckpointStats> {

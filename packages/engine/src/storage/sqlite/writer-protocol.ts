@@ -30,9 +30,17 @@ export type WriteOp =
   | { kind: 'commit'; collection: string; chunks: Uint8Array[] }
   | { kind: 'create'; name: string; config: string; createdAt: number }
   | { kind: 'update'; name: string; config: string }
-  | { kind: 'drop'; name: string };
+  | { kind: 'drop'; name: string }
+  | { kind: 'system-put'; namespace: string; key: string; value: string | null }
+  /** Resolves with the seq of the last entry appended. */
+  | { kind: 'log-append'; log: string; entries: string[] }
+  /** Resolves with the number of entries removed. */
+  | { kind: 'log-prune'; log: string; beforeSeq: number };
 
-/** The outcome of one {@link WriteOp}: the last change-log seq it wrote, or why it failed. */
+/**
+ * The outcome of one {@link WriteOp}: the last change-log seq it wrote (for `log-append` the
+ * seq of its last entry, for `log-prune` how many entries went), or why it failed.
+ */
 export type OpResult = { ok: true; seq: number } | { ok: false; error: WireError };
 
 /** A request to the writer thread; `id` pairs it with its response. */
