@@ -16,13 +16,22 @@ import { resolveKey } from './crypto/key-source.js';
 import { Keyring } from './crypto/keyring.js';
 import { EngineError } from './errors.js';
 import type { ProgressListener } from './maintenance/rebuild-index.js';
+import {
+  FileSnapshotStore,
+  MemorySnapshotStore,
+  captureSnapshot,
+  defaultSnapshotName,
+  readSnapshot,
+  validateSnapshotName,
+} from './maintenance/snapshots.js';
+import type { SnapshotInfo, SnapshotStore } from './maintenance/snapshots.js';
 import { parseOrThrow } from './parse-or-throw.js';
 import { loadIndexFile, removeIndexFile, saveIndexFile } from './persistence/index-files.js';
 import { readOrCreateSalt } from './persistence/key-salt.js';
 import { MemoryStorage } from './storage/memory-storage.js';
 import { mapStorageError } from './storage/sqlite/sqlite-errors.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
-import type { CheckpointStats, Storage, StorageStats } from './storage/storage.js';
+import type { CheckpointStats, Mutation, Storage, StorageStats } from './storage/storage.js';
 import { SystemStore } from './system/system-store.js';
 import { indexMetricOf } from './vectors/metric.js';
 
@@ -85,6 +94,9 @@ export class Database {
   readonly #collections = new Map<string, Collection>();
   /** The state version of each collection when its index was last saved. */
   readonly #savedVersion = new Map<string, number>();
+  readonly #snapshots: SnapshotStore;
+  /** Collections being restored from a snapshot: offline until the restore ends. */
+  readonly #restoring = new Set<string>();
   #sweeper: NodeJS.Timeout | undefined;
   #checkpointer: NodeJS.Timeout | undefined;
   #checkpointing: Promise<CheckpointStats> | null = null;
@@ -101,6 +113,8 @@ export class Database {
     this.config = config;
     this.#storage = storage;
     this.#keyring = keyring;
+    this.#snapshots =
+      path === ':memory:' ? new MemorySnapshotStore() : new FileSnapshotStore(path, keyring);
     this.openReport = { durationMs: 0, collections: [] };
   }
 
@@ -146,6 +160,7 @@ export class Database {
   async createCollection(name: string, config: CollectionConfig): Promise<Collection> {
     this.#assertOpen();
     validateName(name);
+    if (this.#restoring.has(name)) throw restoring(name);
     if (this.#collections.has(name)) {
       throw new EngineError('COLLECTION_EXISTS', `collection "${name}" already exists`, {
         help: 'Pick another name, or drop the existing collection first.',
@@ -162,6 +177,7 @@ export class Database {
     this.#assertOpen();
     const collection = this.#collections.get(name);
     if (!collection) {
+      if (this.#restoring.has(name)) throw restoring(name);
       throw new EngineError('COLLECTION_NOT_FOUND', `collection "${name}" does not exist`, {
         help: 'Create it with createCollection, or check the name with listCollections.',
         details: { collection: name },
@@ -172,7 +188,7 @@ export class Database {
 
   /** True if a collection has this name. */
   hasCollection(name: string): boolean {
-    return this.#collections.has(name);
+    return this.#collections.has(name) || this.#restoring.has(name);
   }
 
   /** Every collection, sorted by name. */
@@ -200,6 +216,120 @@ export class Database {
     this.#savedVersion.delete(name);
     collection.close();
     if (this.path !== ':memory:') removeIndexFile(this.path, name);
+    this.#snapshots.removeAll(name);
+  }
+
+  /**
+   * Takes a snapshot of a collection's committed vectors under `name` (default: the time),
+   * stored beside the database (sealed, encrypted under the database key when it has one) or,
+   * for `:memory:`, in this process. Refused with `SNAPSHOT_EXISTS` when the name is taken.
+   *
+   * @example
+   * ```ts
+   * await db.createSnapshot('docs', 'before-reimport');
+   * // ... later
+   * await db.restoreSnapshot('docs', 'before-reimport');
+   * ```
+   */
+  async createSnapshot(collection: string, name?: string): Promise<SnapshotInfo> {
+    const target = this.collection(collection);
+    const snapshot = validateSnapshotName(name ?? defaultSnapshotName(Date.now()));
+    if (this.#snapshots.has(collection, snapshot)) throw snapshotExists(collection, snapshot);
+    const now = Date.now();
+    const { frames, count } = captureSnapshot(
+      this.#storage,
+      collection,
+      target.config,
+      snapshot,
+      now,
+    );
+    if (this.#snapshots.has(collection, snapshot)) throw snapshotExists(collection, snapshot);
+    const bytes = await this.#snapshots
+      .write(collection, snapshot, frames)
+      .catch((err: unknown) => {
+        throw mapStorageError(err, `writing snapshot "${snapshot}" of "${collection}"`);
+      });
+    return { name: snapshot, collection, createdAt: now, count, bytes };
+  }
+
+  /** The snapshots of a collection, oldest first. */
+  async listSnapshots(collection: string): Promise<SnapshotInfo[]> {
+    this.collection(collection);
+    const list = await this.#snapshots.list(collection);
+    return list.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
+  }
+
+  /** Deletes a snapshot; `SNAPSHOT_NOT_FOUND` when there is none of that name. */
+  async deleteSnapshot(collection: string, name: string): Promise<void> {
+    this.collection(collection);
+    if (!this.#snapshots.remove(collection, name)) throw snapshotNotFound(collection, name);
+  }
+
+  /**
+   * Replaces a collection's vectors with those of a snapshot, in one atomic commit. The
+   * snapshot is read and verified in full first, so a damaged one changes nothing. The
+   * collection is offline meanwhile (`OPERATION_IN_PROGRESS`); writes already in flight
+   * commit before the restore, and its index is rebuilt from the restored vectors.
+   */
+  async restoreSnapshot(
+    collection: string,
+    name: string,
+  ): Promise<{ collection: string; snapshot: string; restored: number; removed: number }> {
+    const current = this.collection(collection);
+    const stream = this.#snapshots.read(collection, name);
+    if (!stream) throw snapshotNotFound(collection, name);
+    const contents = await readSnapshot(stream);
+    const config = current.config;
+    const saved = contents.meta.config;
+    if (saved.dimensions !== config.dimensions || saved.distance !== config.distance) {
+      throw new EngineError(
+        'DIMENSION_MISMATCH',
+        `snapshot "${name}" holds ${saved.dimensions}-d ${saved.distance} vectors, collection "${collection}" is ${config.dimensions}-d ${config.distance}`,
+        {
+          help: 'Restore it into a collection created with the same dimensions and distance.',
+          details: { collection, snapshot: name },
+        },
+      );
+    }
+    // The same collection object may have been replaced while the snapshot was read.
+    if (this.#collections.get(collection) !== current) throw restoring(collection);
+    this.#restoring.add(collection);
+    this.#collections.delete(collection);
+    this.#savedVersion.delete(collection);
+    current.close();
+    let removed = 0;
+    try {
+      // Commits apply in call order: once this empty one is done, every write the old
+      // collection object had in flight is committed, and no new one can start.
+      await this.#storage.commit(collection, []);
+      const liveKeys: Mutation[] = [];
+      let maxKey = -1;
+      this.#storage.scan(collection, (r) => {
+        liveKeys.push({ op: 'delete', key: r.key, id: r.id });
+        if (r.key > maxKey) maxKey = r.key;
+      });
+      this.#storage.changesSince(collection, 0, (c) => {
+        if (c.key > maxKey) maxKey = c.key;
+      });
+      // Fresh keys, never used before: a saved index plus the change log stays consistent.
+      const puts = contents.records.map((r, i) => ({ ...r, key: maxKey + 1 + i }));
+      await this.#storage.commit(collection, [...liveKeys, ...puts]);
+      removed = liveKeys.length;
+    } finally {
+      // Back online from what storage holds, whether the restore committed or not.
+      try {
+        if (this.path !== ':memory:') removeIndexFile(this.path, collection);
+        const stored = this.#storage.listCollections().find((c) => c.name === collection);
+        if (stored && !this.#closed) {
+          const fresh = this.#instantiate(collection, stored.config, false);
+          await this.#loadCollection(fresh, stored.config, {});
+          this.#collections.set(collection, fresh);
+        }
+      } finally {
+        this.#restoring.delete(collection);
+      }
+    }
+    return { collection, snapshot: name, restored: contents.records.length, removed };
   }
 
   /**
@@ -335,11 +465,11 @@ export class Database {
     };
   }
 
-  #instantiate(name: string, config: ResolvedCollectionConfig): Collection {
+  #instantiate(name: string, config: ResolvedCollectionConfig, register = true): Collection {
     const collection = new Collection(name, config, this.config, this.#storage, (c) =>
       this.#newIndex(c),
     );
-    this.#collections.set(name, collection);
+    if (register) this.#collections.set(name, collection);
     return collection;
   }
 
@@ -394,6 +524,39 @@ async function databaseKey(
     });
   }
   return resolveKey(encryption, salt);
+}
+
+function restoring(collection: string): EngineError {
+  return new EngineError(
+    'OPERATION_IN_PROGRESS',
+    `collection "${collection}" is being restored from a snapshot`,
+    {
+      help: 'Retry in a moment: the collection is back once the restore ends.',
+      details: { collection, operation: 'restore' },
+    },
+  );
+}
+
+function snapshotExists(collection: string, snapshot: string): EngineError {
+  return new EngineError(
+    'SNAPSHOT_EXISTS',
+    `collection "${collection}" already has a snapshot "${snapshot}"`,
+    {
+      help: 'Pick another name, or delete the existing snapshot first.',
+      details: { collection, snapshot },
+    },
+  );
+}
+
+function snapshotNotFound(collection: string, snapshot: string): EngineError {
+  return new EngineError(
+    'SNAPSHOT_NOT_FOUND',
+    `collection "${collection}" has no snapshot "${snapshot}"`,
+    {
+      help: 'List the snapshots of the collection to see which exist.',
+      details: { collection, snapshot },
+    },
+  );
 }
 
 function validateName(name: unknown): void {

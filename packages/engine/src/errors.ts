@@ -51,7 +51,11 @@ export const ENGINE_ERROR_CODES = {
   COLLECTION_EXISTS: 'COLLECTION_EXISTS',
   /** A vector with that id already exists (use upsert to replace it). */
   VECTOR_EXISTS: 'VECTOR_EXISTS',
-  /** Another long operation (compaction, calibration, rebuild) is running on the collection. */
+  /** No snapshot of the collection has that name. */
+  SNAPSHOT_NOT_FOUND: 'SNAPSHOT_NOT_FOUND',
+  /** The collection already has a snapshot of that name. */
+  SNAPSHOT_EXISTS: 'SNAPSHOT_EXISTS',
+  /** Another long operation (compaction, calibration, rebuild, restore) is running on the collection. */
   OPERATION_IN_PROGRESS: 'OPERATION_IN_PROGRESS',
   /** The database or collection has been closed or dropped. */
   CLOSED: 'CLOSED',

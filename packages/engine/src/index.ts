@@ -26,6 +26,7 @@ export type {
 export type { VectorRecordInput } from './collection/stage-writes.js';
 export type { CompactionReport } from './maintenance/compact-collection.js';
 export type { Progress, ProgressListener } from './maintenance/rebuild-index.js';
+export type { SnapshotInfo } from './maintenance/snapshots.js';
 export { DISTANCE_ALIASES, HNSW_PROFILES, resolveDistance } from './config.js';
 export type {
   CollectionConfig,
