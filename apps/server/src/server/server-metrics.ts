@@ -1,0 +1,126 @@
+import type { ApiMetrics, Operation } from '@needle/api';
+import type { Database } from '@needle/engine';
+import { LIMIT_NAMES, registerMetrics } from '@needle/telemetry';
+import type { METRICS, RegisteredMetrics } from '@needle/telemetry';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+import { diskFiguresReader } from './disk-usage.js';
+import { availableMemory, memoryInUse } from './memory-guard.js';
+
+/** What the scrape-time collectors read from the running server. */
+export interface MetricSources {
+  /** The database when it is open, else undefined. */
+  database(): Database | undefined;
+  /** The database file, to measure it, its WAL and saved indexes on disk. */
+  readonly dataFile: string;
+  /** The configured memory limit in bytes; 0 when none. */
+  readonly memoryLimitBytes: number;
+  /** Open client connections now. */
+  openConnections(): number;
+}
+
+/** The server's metrics: the registry `/metrics` renders and the catalogue's instances. */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  readonly metrics: RegisteredMetrics<typeof METRICS>;
+  /** The measurements the API reports, over the same registry. */
+  readonly api: ApiMetrics;
+}
+
+/**
+ * Registers the whole metric catalogue of `@needle/telemetry` into a fresh registry, with
+ * collectors that read the engine (vectors, index memory, fragmentation, WAL, disk,
+ * checkpoints), the process (memory against its limit, Node's default process metrics) and
+ * the listener when Prometheus scrapes. Its `api` side implements `ApiMetrics`.
+ *
+ * @example
+ * ```ts
+ * const { registry, api } = createServerMetrics(sources);
+ * api.observeSearch('docs', 'search', 0.004);
+ * const text = await registry.metrics();
+ * ```
+ */
+export function createServerMetrics(sources: MetricSources): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const cache = new Map<string, { hits: number; lookups: number }>();
+  const disk = diskFiguresReader(sources.dataFile);
+
+  const metrics = registerMetrics(registry, {
+    collect: {
+      memoryUsage: (gauge) => gauge.set(memoryInUse()),
+      memoryLimit: (gauge) =>
+        gauge.set(sources.memoryLimitBytes > 0 ? sources.memoryLimitBytes : availableMemory()),
+      ready: (gauge) => gauge.set(sources.database() ? 1 : 0),
+      httpConnections: (gauge) => gauge.set(sources.openConnections()),
+      vectorCount: (gauge) => {
+        gauge.reset();
+        for (const c of collectionStats(sources)) gauge.set({ collection: c.name }, c.count);
+      },
+      indexMemory: (gauge) => {
+        gauge.reset();
+        for (const c of collectionStats(sources))
+          gauge.set({ collection: c.name }, c.indexMemoryBytes);
+      },
+      fragmentationRatio: (gauge) => {
+        gauge.reset();
+        for (const c of collectionStats(sources))
+          gauge.set({ collection: c.name }, c.fragmentationRatio);
+      },
+      walBytes: (gauge) => {
+        const db = sources.database();
+        if (db) gauge.set(db.storageStats().walBytes);
+      },
+      checkpointDuration: (gauge) => {
+        const last = sources.database()?.storageStats().lastCheckpoint;
+        gauge.set(last ? last.durationMs / 1000 : 0);
+      },
+      lastCheckpoint: (gauge) => {
+        const last = sources.database()?.storageStats().lastCheckpoint;
+        gauge.set(last ? last.at / 1000 : 0);
+      },
+      diskUsage: async (gauge) => gauge.set((await disk()).usedBytes),
+      diskCapacity: async (gauge) => gauge.set((await disk()).capacityBytes),
+      diskAvailable: async (gauge) => gauge.set((await disk()).availableBytes),
+      cacheHitRatio: (gauge) => {
+        for (const [collection, c] of cache)
+          gauge.set({ collection }, c.lookups > 0 ? c.hits / c.lookups : 0);
+      },
+    },
+  });
+
+  const api: ApiMetrics = {
+    observeSearch(collection: string, operation: Operation, seconds: number) {
+      metrics.searchLatency.observe({ collection, operation }, seconds);
+      metrics.queryThroughput.inc({ collection, operation });
+    },
+    observeInsert(collection: string, operation: Operation, seconds: number, vectors: number) {
+      metrics.insertLatency.observe({ collection, operation }, seconds);
+      if (vectors > 0) metrics.vectorsWritten.inc({ collection, operation }, vectors);
+    },
+    countError(code: string, operation: Operation | 'http') {
+      metrics.errorCount.inc({ operation, code });
+    },
+    cacheLookup(collection: string, hit: boolean) {
+      (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ collection });
+      const c = cache.get(collection) ?? { hits: 0, lookups: 0 };
+      c.lookups += 1;
+      if (hit) c.hits += 1;
+      cache.set(collection, c);
+    },
+    limitRejected(limit: string) {
+      metrics.limitRejections.inc({ limit });
+    },
+  };
+
+  // Zero series for every known limit, so a rate() over them exists before the first refusal.
+  for (const limit of LIMIT_NAMES) metrics.limitRejections.inc({ limit }, 0);
+
+  return { registry, metrics, api };
+}
+
+function collectionStats(sources: MetricSources) {
+  const db = sources.database();
+  if (!db) return [];
+  return db.listCollections().map((c) => db.collection(c.name).stats());
+}
