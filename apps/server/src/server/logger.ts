@@ -62,10 +62,10 @@ export interface LoggerDestination {
 }
 
 /**
- * The server's pino logger: JSON lines with a level, the time, `request_id` on request lines,
- * and {@link REDACT_PATHS} censored. With `log.file` set, lines go to that file through
- * pino-roll, which starts a new file by time (`rotateFrequency`) and size (`rotateSize`) and
- * keeps `keepFiles` old ones.
+ * The server's pino logger: JSON lines with a level, the time, pid and host, `request_id` on
+ * request lines, and {@link REDACT_PATHS} censored. With `log.file` set, lines go to that
+ * file through pino-roll, which starts a new file by time (`rotateFrequency`) and size
+ * (`rotateSize`) and keeps `keepFiles` old ones.
  *
  * @example
  * ```ts
@@ -80,7 +80,6 @@ export async function createServerLogger(
 ): Promise<ServerLogger> {
   const options: LoggerOptions = {
     level: log.level,
-    base: { pid: process.pid },
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
     serializers: { err: pino.stdSerializers.err },
   };
