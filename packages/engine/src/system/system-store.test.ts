@@ -57,6 +57,7 @@ describe.each([':memory:', 'file'])('SystemStore over %s', (kind) => {
     ]);
     expect(await log.prune({ keepLast: 5 })).toBe(0);
     expect(await log.prune({ keepLast: 2 })).toBe(1);
+    expect(await log.prune({ beforeSeq: log.read()[0]!.seq })).toBe(0);
     expect(log.read().map((e) => e.entry.actor)).toEqual(['bob', 'ann']);
     expect(await log.prune({ olderThanMs: 60_000 })).toBe(0);
     expect(await log.prune({ olderThanMs: 60_000 }, Date.now() + 120_000)).toBe(2);

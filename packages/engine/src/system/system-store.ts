@@ -109,6 +109,8 @@ export interface PruneRule {
   olderThanMs?: number;
   /** Keep only the newest this many entries. */
   keepLast?: number;
+  /** Drop entries with a lower seq. */
+  beforeSeq?: number;
 }
 
 /** A durable append-only log, read by seq, time range or entry fields. */
@@ -151,13 +153,13 @@ export class SystemLog<T> {
   /** Drops entries by age and count; resolves with how many went. */
   async prune(rule: PruneRule, now = Date.now()): Promise<number> {
     this.assertOpen();
-    let floor = 0;
+    let floor = rule.beforeSeq ?? 0;
     if (rule.olderThanMs !== undefined) {
       const [oldest] = this.storage.readSystemLog(this.name, {
         sinceAt: now - rule.olderThanMs,
         limit: 1,
       });
-      floor = oldest ? oldest.seq : Number.MAX_SAFE_INTEGER;
+      floor = Math.max(floor, oldest ? oldest.seq : Number.MAX_SAFE_INTEGER);
     }
     if (rule.keepLast !== undefined) {
       const newest = this.storage.readSystemLog(this.name, {

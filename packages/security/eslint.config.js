@@ -1,0 +1,3 @@
+import { defineNeedleEslintConfig } from '@needle/eslint-config';
+
+export default defineNeedleEslintConfig({ tsconfigRootDir: import.meta.dirname });

@@ -1,0 +1,3 @@
+import { defineNeedleConfig } from '@needle/vitest-config';
+
+export default defineNeedleConfig();
