@@ -23,6 +23,31 @@ export interface ApiContext {
   memoryGuard(): MemoryRefusal | undefined;
   /** The server's version, reported by `/health`, `/ready`, `/info`. */
   readonly version: string;
+  /**
+   * The seam for authentication and access control: called before every secured REST route
+   * and tRPC procedure with the request's headers and what it is about to do. Throw an
+   * `ApiError` (401 `UNAUTHORIZED` with `WWW-Authenticate`, 403 `FORBIDDEN`) to refuse.
+   * Without it every request is allowed. Probes and `/openapi.json` never consult it.
+   */
+  authorize?(request: AccessRequest, access: RouteAccess): void | Promise<void>;
+}
+
+/** The parts of a request an access decision may look at. */
+export interface AccessRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly ip: string;
+  readonly requestId: string;
+}
+
+/** What a request is about to do, for {@link ApiContext.authorize}. */
+export interface RouteAccess {
+  /** `read` (searches, gets, lists), `write` (inserts, deletes, compaction) or `admin`. */
+  readonly permission: 'read' | 'write' | 'admin';
+  readonly operation: Operation | 'http';
+  /** The collection the request addresses, when it addresses one. */
+  readonly collection: string | undefined;
+  /** The route pattern (`/collections/:name/search`) or the tRPC procedure path. */
+  readonly route: string;
 }
 
 /** Limits the API enforces itself (the listener enforces body size, connections, rate). */
@@ -68,7 +93,8 @@ export type Operation =
   | 'get'
   | 'list'
   | 'export'
-  | 'compact';
+  | 'compact'
+  | 'snapshot';
 
 /**
  * The measurements the API reports. `apps/server` implements it over prom-client (the

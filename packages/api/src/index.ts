@@ -1,14 +1,30 @@
 /**
  * `@needle/api` — request schemas, REST handlers and the tRPC router. The only place where
- * HTTP meets the engine; `apps/server` wires it to a listener.
+ * HTTP meets the engine; `apps/server` wires it to a listener with `registerNeedleApi`.
  */
+export { registerNeedleApi } from './register-needle-api.js';
 export { ApiError } from './api-error.js';
 export type { ErrorBody } from './api-error.js';
 export type {
+  AccessRequest,
   ApiContext,
   ApiLimits,
   ApiMetrics,
   MemoryRefusal,
   Operation,
   Readiness,
+  RouteAccess,
 } from './context.js';
+export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
+export type { ApiErrorCode } from './errors/error-codes.js';
+export { errorBody } from './errors/error-body.js';
+export { limitError } from './errors/limit-error.js';
+export type { LimitFacts } from './errors/limit-error.js';
+export { toApiError } from './errors/to-api-error.js';
+export { requestIdOf } from './http/request-id.js';
+export { openApiDocument } from './http/openapi.js';
+export { allRoutes } from './routes/all-routes.js';
+export type { ApiRoute } from './http/api-route.js';
+export { appRouter } from './trpc/router.js';
+export type { AppRouter } from './trpc/router.js';
+export type { NeedleErrorData } from './trpc/trpc.js';
