@@ -44,18 +44,29 @@ export function parseInput<S extends z.ZodType>(
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map(String);
-  const field = [...issue.path].reverse().find((p): p is string => typeof p === 'string');
   const missing = valueAt(value, issue.path) === undefined;
   const where = path.length === 0 ? part : `${part} field "${path.join('.')}"`;
+  // The deepest named field with a code of its own decides; a missing field is judged by
+  // its own absence code at the top level and by its parents' codes below it.
+  const named = issue.path.filter((p): p is string => typeof p === 'string');
+  const codeOf = (fields: string[]): string =>
+    fields
+      .reverse()
+      .reduce<string | undefined>(
+        (found, f) => found ?? fieldCodes[f] ?? FIELD_CODES[f],
+        undefined,
+      ) ?? 'INVALID_INPUT';
   if (missing && path.length > 0) {
+    const code =
+      path.length === 1 ? (MISSING_CODES[path[0]!] ?? 'INVALID_INPUT') : codeOf(named.slice(0, -1));
     return fail(
-      (field && MISSING_CODES[field]) ?? 'INVALID_INPUT',
+      code,
       `${where} is required`,
       `Add "${path.join('.')}"; GET /openapi.json describes every request.`,
       path,
     );
   }
-  const code = (field && (fieldCodes[field] ?? FIELD_CODES[field])) ?? 'INVALID_INPUT';
+  const code = codeOf(named);
   return fail(code, `${where}: ${issue.message}`, helpFor(code), path);
 }
 
