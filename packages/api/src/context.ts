@@ -29,7 +29,7 @@ export interface ApiContext {
    * `ApiError` (401 `UNAUTHORIZED` with `WWW-Authenticate`, 403 `FORBIDDEN`) to refuse.
    * Without it every request is allowed. Probes and `/openapi.json` never consult it.
    */
-  authorize?(request: AccessRequest, access: RouteAccess): void | Promise<void>;
+  readonly authorize?: (request: AccessRequest, access: RouteAccess) => void | Promise<void>;
 }
 
 /** The parts of a request an access decision may look at. */

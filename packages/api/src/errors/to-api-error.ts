@@ -36,7 +36,7 @@ export function toApiError(
       details: plainDetails(err.details),
     });
   }
-  if (typeof err === 'object' && err !== null) return fromHttpError(err as HttpLikeError, facts);
+  if (typeof err === 'object' && err !== null) return fromHttpError(err, facts);
   return internalError();
 }
 

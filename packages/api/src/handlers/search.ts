@@ -208,7 +208,7 @@ function searchAnswer(
 
 function toHit(hit: SearchHit): Hit {
   const out: Hit = { id: hit.id, distance: hit.distance, score: hit.score };
-  if (hit.metadata !== null) out.metadata = hit.metadata as Record<string, unknown>;
+  if (hit.metadata !== null) out.metadata = hit.metadata;
   if (hit.vector) out.vector = Array.from(hit.vector);
   return out;
 }

@@ -53,7 +53,7 @@ export interface ApiRoute {
   readonly batch?: 'vectors' | 'ids';
   /** Codes for bad values of this route's own fields (e.g. `name` → `INVALID_COLLECTION_NAME`). */
   readonly fieldCodes?: Readonly<Record<string, string>>;
-  handle(runtime: ApiRuntime, input: RouteInput<unknown, unknown, unknown>): unknown;
+  readonly handle: (runtime: ApiRuntime, input: RouteInput<unknown, unknown, unknown>) => unknown;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -75,7 +75,7 @@ export function defineRoute<
     errors?: readonly ApiErrorCode[];
     /** `read` for GET routes, `write` otherwise, unless given. */
     permission?: ApiRoute['permission'];
-    handle(runtime: ApiRuntime, input: RouteInput<Out<P>, Out<Q>, Out<B>>): unknown;
+    handle: (runtime: ApiRuntime, input: RouteInput<Out<P>, Out<Q>, Out<B>>) => unknown;
   },
 ): ApiRoute {
   return {

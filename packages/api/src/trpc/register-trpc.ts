@@ -24,8 +24,11 @@ export async function registerTrpc(app: FastifyInstance, runtime: ApiRuntime): P
         ip: req.ip,
       }),
       onError: ({ error, req }) => {
-        const apiCode = (error.cause as { code?: unknown } | undefined)?.code ?? error.code;
-        runtime.ctx.metrics.countError(String(apiCode), 'http');
+        const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
+        runtime.ctx.metrics.countError(
+          typeof causeCode === 'string' ? causeCode : error.code,
+          'http',
+        );
         if (error.code === 'INTERNAL_SERVER_ERROR')
           req.log.error({ err: error.cause ?? error }, 'tRPC call failed');
       },
