@@ -91,6 +91,14 @@ describe('collections over HTTP', () => {
       expect(res.body.help).toEqual(expect.any(String));
       expect(res.body.request_id).toBe(res.headers.get('x-request-id'));
     }
+    expect(
+      (await s.call('POST', '/v1/collections', { name: 'ok', dimensions: 70_000 })).body,
+    ).toMatchObject({
+      limit: 'max_dimensions',
+      current: 70_000,
+      threshold: 65_536,
+      retry_after: null,
+    });
     expect((await s.call('GET', '/v1/collections?limit=0')).body.code).toBe('INVALID_LIMIT');
     expect((await s.call('GET', '/v1/collections?limit=abc')).body.code).toBe('INVALID_LIMIT');
     expect((await s.call('DELETE', '/v1/collections/nope')).status).toBe(404);

@@ -212,7 +212,18 @@ describe('vectors over HTTP', () => {
       vector: vectorOf(1),
       metadata: { blob: 'x'.repeat(70_000) },
     });
-    expect([big.status, big.body.code]).toEqual([413, 'METADATA_TOO_LARGE']);
+    expect(big).toMatchObject({
+      status: 413,
+      body: {
+        code: 'METADATA_TOO_LARGE',
+        limit: 'max_metadata_bytes',
+        scope: 'request',
+        threshold: 64 * 1024,
+        retry_after: null,
+      },
+    });
+    expect(big.body.current).toBeGreaterThan(70_000);
+    expect(s.metrics.limits).toContain('max_metadata_bytes');
     expect(
       (await s.call('POST', '/v1/collections/nope/vectors', { id: 'v', vector: vectorOf(1) })).body
         .code,

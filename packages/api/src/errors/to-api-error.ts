@@ -2,6 +2,18 @@ import { isEngineError } from '@needle/engine';
 
 import { ApiError } from '../api-error.js';
 import { statusOfCode } from './error-codes.js';
+import { limitError } from './limit-error.js';
+
+/** Engine codes that are a configured limit refusing the request, and the limit's name. */
+const ENGINE_LIMITS: Readonly<Partial<Record<string, string>>> = {
+  BATCH_TOO_LARGE: 'max_batch_size',
+  METADATA_TOO_LARGE: 'max_metadata_bytes',
+  DIMENSIONS_TOO_LARGE: 'max_dimensions',
+};
+
+function numberOr(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
 
 /** The sentence every 500 carries; the detail goes to the log only. */
 export const INTERNAL_MESSAGE = 'An internal error occurred';
@@ -32,6 +44,25 @@ export function toApiError(
   if (isEngineError(err)) {
     const status = statusOfCode(err.code);
     if (status >= 500 && err.code !== 'DISK_FULL' && err.code !== 'CLOSED') return internalError();
+    const limit = ENGINE_LIMITS[err.code];
+    if (limit) {
+      const d = err.details;
+      return limitError(status, err.code, err.message, err.help, {
+        limit,
+        scope: 'request',
+        current: numberOr(
+          d[
+            limit === 'max_batch_size'
+              ? 'size'
+              : limit === 'max_dimensions'
+                ? 'dimensions'
+                : 'bytes'
+          ],
+        ),
+        threshold: numberOr(d.limit),
+        retryAfterSeconds: null,
+      });
+    }
     return new ApiError(status, err.code, err.message, err.help, {
       details: plainDetails(err.details),
     });

@@ -82,11 +82,10 @@ export function registerHttpBasics(app: FastifyInstance, ctx: ApiContext): void 
     if (api.code === 'INTERNAL_ERROR') {
       request.log.error({ err }, 'request failed');
     }
-    // Rejections made outside our handlers (body size, rate) are counted here; ours where made.
-    if (!(err instanceof ApiError)) {
-      if (api.code === 'BODY_TOO_LARGE') ctx.metrics.limitRejected('body_size');
-      if (api.code === 'RATE_LIMIT_EXCEEDED') ctx.metrics.limitRejected('rate');
-    }
+    // Limits enforced outside our handlers (body size, rate, the engine's) are counted here;
+    // the API's own where they refuse.
+    const limit = api.details?.limit;
+    if (!(err instanceof ApiError) && typeof limit === 'string') ctx.metrics.limitRejected(limit);
     return sendError(reply, request, api, ctx);
   });
 

@@ -58,7 +58,7 @@ function tRPCFallbackCode(code: string): string {
  * Turns what a procedure threw into a TRPCError with the status the REST API would answer
  * and the `ApiError` as its cause, so the formatter can say `code`, `help`, `request_id`.
  */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = result.error.cause;
@@ -71,6 +71,10 @@ const mapErrors = t.middleware(async ({ next }) => {
     });
   }
   const api = toApiError(cause);
+  // Limits the engine enforced are counted here; the API's own where they refuse.
+  const limit = api.details?.limit;
+  if (isEngineError(cause) && typeof limit === 'string')
+    ctx.runtime.ctx.metrics.limitRejected(limit);
   throw new TRPCError({ code: trpcCodeOfStatus(api.status), message: api.message, cause: api });
 });
 
