@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { runDemo } from './commands/demo.js';
+import { addServeOptions } from './commands/serve-options.js';
 import { runTune } from './commands/tune.js';
 import { parseBytes, positiveInt } from './parse-options.js';
 
@@ -8,6 +9,18 @@ const program = new Command()
   .name('needle')
   .description('Needle: an embedded vector database with observability built in')
   .showHelpAfterError();
+
+addServeOptions(
+  program
+    .command('serve')
+    .description(
+      'Run the Needle server: REST API, /health, /ready and /metrics over the database in a data directory',
+    ),
+).action(async (options: Record<string, unknown>) => {
+  // Loaded only here: the other commands do not need the server's dependencies.
+  const { runServe } = await import('./commands/serve.js');
+  await runServe(options);
+});
 
 program
   .command('demo')

@@ -210,8 +210,7 @@ function merge(base: Layer, over: Layer): Layer {
   const out: Layer = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    out[key] =
-      isPlainObject(current) && isPlainObject(value) ? merge(current, value) : (value as unknown);
+    out[key] = isPlainObject(current) && isPlainObject(value) ? merge(current, value) : value;
   }
   return out;
 }

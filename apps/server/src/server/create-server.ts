@@ -1,0 +1,196 @@
+import type { IncomingMessage } from 'node:http';
+
+import { registerNeedleApi, requestIdOf } from '@needle/api';
+import type { ApiContext } from '@needle/api';
+import { fastify } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+
+import type { ServerConfig } from '../config.js';
+import { DatabaseHost } from './database-host.js';
+import { registerHttpMetrics } from './http-metrics.js';
+import { RequestLogController, createServerLogger } from './logger.js';
+import { memoryGuard } from './memory-guard.js';
+import { registerRateLimit } from './rate-limit.js';
+import { createServerMetrics } from './server-metrics.js';
+import type { ServerMetrics } from './server-metrics.js';
+import { serverVersion } from './server-version.js';
+
+/** Options of {@link createServer} that are not settings. */
+export interface CreateServerOptions {
+  /** Log lines go here instead of standard output or `log.file` (tests read them). */
+  logStream?: DestinationStream;
+}
+
+/** A Needle server: created without listening, started with `start()`, stopped with `close()`. */
+export interface NeedleServer {
+  readonly app: FastifyInstance;
+  readonly logger: Logger;
+  readonly database: DatabaseHost;
+  readonly metrics: ServerMetrics;
+  readonly config: ServerConfig;
+  /**
+   * Takes the data directory's lock, listens, and then opens the database in the
+   * background. Resolves with the listening URL as soon as the listener is up: `/health`
+   * answers at once, `/ready` answers 503 with progress until the database is open.
+   * Throws `DATA_DIR_LOCKED` when another process holds the data directory.
+   */
+  start(): Promise<string>;
+  /** Settles when the database is open, or rejects with why it could not be opened. */
+  opened(): Promise<void>;
+  /**
+   * Graceful shutdown: stops accepting connections and lets requests under way finish, then
+   * closes the database (checkpointing it), releases the data directory's lock and flushes
+   * the log. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the Needle server from its config: a fastify listener with the configured limits
+ * (connections, body size, per-client rate, memory for writes), structured logs, the
+ * Prometheus metrics at `/metrics`, and the REST API of `@needle/api` over a database that
+ * opens after the listener is up.
+ *
+ * @example
+ * ```ts
+ * const server = await createServer(loadServerConfig({ flags: { port: 0, data: dir } }));
+ * const url = await server.start();
+ * await server.opened();
+ * await fetch(`${url}/ready`); // 200
+ * await server.close();
+ * ```
+ */
+export async function createServer(
+  config: ServerConfig,
+  options: CreateServerOptions = {},
+): Promise<NeedleServer> {
+  const { logger, close: closeLog } = await createServerLogger(
+    config.log,
+    options.logStream ? { stream: options.logStream } : {},
+  );
+  const database = new DatabaseHost({
+    dataDir: config.dataDir,
+    database: {
+      ...config.database,
+      limits: { maxBatchSize: config.maxBatchSize, ...(config.database.limits as object) },
+    },
+    logger,
+    owner: `needle serve on ${config.host}:${config.port}`,
+  });
+
+  let openConnections = 0;
+  const metrics = createServerMetrics({
+    database: () => (database.state.phase === 'open' ? database.state.database : undefined),
+    dataFile: database.dataFile,
+    memoryLimitBytes: config.memoryLimitBytes,
+    openConnections: () => openConnections,
+  });
+
+  // Typed as fastify's base logger: with pino's own type the instance's generics no longer
+  // match the FastifyInstance that plugins are written against.
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = fastify({
+    loggerInstance,
+    logController: new RequestLogController(),
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: logRequestId,
+    return503OnClosing: true,
+  });
+  app.server.maxConnections = config.maxConnections;
+  app.server.on('connection', (socket: NodeJS.EventEmitter) => {
+    openConnections += 1;
+    socket.once('close', () => (openConnections -= 1));
+  });
+  app.server.on('drop', () => {
+    metrics.api.limitRejected('connections');
+    logger.warn(
+      { limit: 'connections', threshold: config.maxConnections },
+      'a connection was refused: the max-connections limit is reached',
+    );
+  });
+
+  registerHttpMetrics(app, metrics);
+  await registerRateLimit(app, config.rateLimit, metrics.api);
+
+  const ctx: ApiContext = {
+    database: () => database.database(),
+    limits: {
+      maxBatchSize: config.maxBatchSize,
+      queryTimeoutMs: config.queryTimeoutMs,
+      maxExportPage: config.maxExportPage,
+      queryCacheEntries: config.queryCacheEntries,
+    },
+    metrics: metrics.api,
+    readiness: () => database.readiness(),
+    memoryGuard: memoryGuard(config.memoryLimitBytes),
+    version: serverVersion(),
+  };
+  await registerNeedleApi(app, ctx);
+
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+
+  let opening: Promise<unknown> | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    app,
+    logger,
+    database,
+    metrics,
+    config,
+    async start() {
+      database.lock();
+      try {
+        await app.listen({ host: config.host, port: config.port });
+      } catch (err) {
+        await database.close();
+        throw err;
+      }
+      const url = listeningUrl(app);
+      logger.info({ url, data_dir: config.dataDir, version: ctx.version }, 'listening');
+      opening = database.open();
+      // Failures are logged by the host and surface through opened() and /ready.
+      opening.catch(() => undefined);
+      return url;
+    },
+    async opened() {
+      if (!opening) throw new Error('the server has not been started');
+      await opening;
+    },
+    close() {
+      closing ??= (async () => {
+        logger.info('shutting down');
+        try {
+          await app.close();
+          await database.close();
+          logger.info('stopped');
+        } finally {
+          await closeLog();
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The id of a request in the log: the API's own (its `X-Request-Id` when usable, else a
+ * UUID), so log lines, the response header and error bodies carry one id. The API keys it by
+ * the raw request, which is all there is when fastify asks for the id.
+ */
+function logRequestId(raw: IncomingMessage): string {
+  return requestIdOf({ raw, headers: raw.headers } as unknown as FastifyRequest);
+}
+
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
