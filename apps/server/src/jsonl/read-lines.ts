@@ -52,21 +52,33 @@ export function openLineSource(path: string, stdin: Readable = process.stdin): L
 }
 
 function lineSource(name: string, size: number | null, input: Readable): LineSource {
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  return { name, size, lines: readLines(rl, input), close: () => rl.close() };
-}
-
-async function* readLines(rl: Interface, input: Readable): AsyncGenerator<SourceLine> {
-  let number = 0;
-  let bytesRead = 0;
-  try {
-    for await (const text of rl) {
-      number += 1;
-      bytesRead += Buffer.byteLength(text, 'utf8') + 1;
-      yield { number, text, bytesRead };
+  // Made when reading starts: a readline interface reads (and drops) lines at once.
+  let rl: Interface | null = null;
+  let closed = false;
+  async function* lines(): AsyncGenerator<SourceLine> {
+    if (closed) return;
+    rl = createInterface({ input, crlfDelay: Infinity });
+    let number = 0;
+    let bytesRead = 0;
+    try {
+      for await (const text of rl) {
+        number += 1;
+        bytesRead += Buffer.byteLength(text, 'utf8') + 1;
+        yield { number, text, bytesRead };
+      }
+    } finally {
+      rl.close();
+      if (input !== process.stdin) input.destroy();
     }
-  } finally {
-    rl.close();
-    if (input !== process.stdin) input.destroy();
   }
+  return {
+    name,
+    size,
+    lines: lines(),
+    close() {
+      closed = true;
+      if (rl) rl.close();
+      else if (input !== process.stdin) input.destroy();
+    },
+  };
 }
