@@ -72,9 +72,23 @@ export class RemoteClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      if ((err as Error).name === 'TimeoutError') {
+        throw new RemoteError(
+          `${method} ${url.pathname}: no answer from ${this.base.origin} within ${Math.round(this.#timeoutMs / 1000)} s`,
+          'TIMEOUT',
+          null,
+          'The server may be overloaded; check its log and /health, then try again.',
+        );
+      }
+      const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+      const why =
+        typeof cause?.code === 'string'
+          ? cause.code
+          : typeof cause?.message === 'string'
+            ? cause.message
+            : (err as Error).message;
       throw new RemoteError(
-        `cannot reach ${this.base.origin} (${cause})`,
+        `cannot reach ${this.base.origin} (${why})`,
         'UNREACHABLE',
         null,
         'Check that the server runs and that --url names its host and port.',

@@ -1,0 +1,209 @@
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { loadServerConfig } from '../../src/config.js';
+import { createServer } from '../../src/server/create-server.js';
+import type { NeedleServer } from '../../src/server/create-server.js';
+import { LogCapture } from '../helpers.js';
+import { runNeedle } from './run-needle.js';
+
+let root: string;
+let server: NeedleServer;
+let url: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'needle-remote-commands-'));
+  server = await createServer(
+    loadServerConfig({ flags: { port: '0', data: join(root, 'data') }, env: {} }),
+    { logStream: new LogCapture() },
+  );
+  url = await server.start();
+  await server.opened();
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** JSONL records of exact float32 values, as `needle export` writes them. */
+function records(count: number, dimensions: number, from = 0): string {
+  let out = '';
+  for (let i = from; i < from + count; i++) {
+    const vector = Array.from(
+      { length: dimensions },
+      (_, d) => (((i * 5 + d * 11) % 53) - 26) / 4 || 0.25,
+    );
+    out += `${JSON.stringify({ id: `r-${i}`, vector, metadata: { i } })}\n`;
+  }
+  return out;
+}
+
+async function rest<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(response.ok).toBe(true);
+  return (await response.json()) as T;
+}
+
+describe('the data commands against a running server (--url)', () => {
+  const source = () => join(root, 'remote.jsonl');
+
+  beforeAll(() => {
+    writeFileSync(source(), records(1200, 6));
+  });
+
+  it('imports into a created collection over REST, and info reports it', async () => {
+    const run = await runNeedle([
+      'import',
+      'remote',
+      source(),
+      '--url',
+      url,
+      '--create',
+      '--dimensions',
+      '6',
+      '--distance',
+      'dot',
+      '--batch',
+      '500',
+    ]);
+    expect(run.stderr).not.toContain('needle:');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`imported 1,200 vectors into "remote" (created) from ${source()}`);
+    expect(
+      await rest<{ count: number; distance: string }>('GET', '/v1/collections/remote'),
+    ).toMatchObject({
+      count: 1200,
+      distance: 'dot',
+    });
+
+    const info = await runNeedle(['info', '--url', url, '--json']);
+    expect(info.code).toBe(0);
+    const report = JSON.parse(info.stdout) as {
+      source: string;
+      version: string | null;
+      totalVectors: number;
+      collections: { name: string; count: number; dimensions: number }[];
+    };
+    expect(report.source).toBe(url);
+    expect(report.version).toEqual(expect.any(String));
+    expect(report.totalVectors).toBe(1200);
+    expect(report.collections).toEqual([
+      expect.objectContaining({ name: 'remote', count: 1200, dimensions: 6 }),
+    ]);
+  });
+
+  it('exports over REST, page by page, byte for byte what was imported', async () => {
+    const out = join(root, 'remote-export.jsonl');
+    const run = await runNeedle([
+      'export',
+      'remote',
+      '--url',
+      url,
+      '--out',
+      out,
+      '--page-size',
+      '250',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('exported 1,200 vectors from "remote"');
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(source(), 'utf8'));
+  });
+
+  it('finds the bad records of a batch the server rejects, by line, and imports the rest', async () => {
+    const lines = records(4, 6, 5000).split('\n');
+    lines.splice(2, 0, JSON.stringify({ id: 'zero', vector: [0, 0, 0, 0, 0, 0] }));
+    const file = join(root, 'remote-bad.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    const cosine = await runNeedle(['import', 'cos', file, '--url', url, '--create']);
+    expect(cosine.code).toBe(3);
+    expect(cosine.stdout).toContain('imported 4 vectors into "cos" (created)');
+    expect(cosine.stdout).toMatch(/line 3: .*zero/);
+    expect(cosine.stderr).toContain('needle: 1 of 5 lines were not imported');
+  });
+
+  it('upserts over REST, counting the ids it replaced', async () => {
+    const run = await runNeedle(['import', 'remote', '-', '--url', url, '--upsert'], {
+      input: records(3, 6, 1199),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('imported 3 vectors');
+    expect(run.stdout).toContain('1 of them replaced existing ids');
+  });
+
+  it('compacts on the server: the dry run estimates, the compaction removes the deleted', async () => {
+    await rest('POST', '/v1/collections/remote/vectors/delete-batch', {
+      ids: Array.from({ length: 300 }, (_, i) => `r-${i}`),
+    });
+    const dry = await runNeedle(['compact', 'remote', '--url', url, '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    // The upsert above replaced one vector: its old slot counts as deleted too.
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      compacted: [{ collection: 'remote', removed: 301, vectors: 902 }],
+    });
+
+    const run = await runNeedle(['compact', 'remote', '--url', url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^compacted "remote" in [\d.]+ s: removed 301 deleted vectors/m);
+    expect(
+      await rest<{ index: { deleted: number; vectors: number } }>(
+        'GET',
+        '/v1/collections/remote/index/status',
+      ),
+    ).toMatchObject({ index: { deleted: 0, vectors: 902 } });
+  });
+
+  it('checkpoints the server', async () => {
+    const run = await runNeedle(['checkpoint', '--url', url]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`checkpoint of ${url} done`);
+  });
+
+  it('reports what the server answers, with its help, for a missing collection', async () => {
+    const run = await runNeedle(['export', 'nope', '--url', url]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`needle: collection "nope" does not exist in ${url}`);
+    const imp = await runNeedle(['import', 'nope', source(), '--url', url]);
+    expect(imp.code).toBe(1);
+    expect(imp.stderr).toContain('--create');
+  });
+
+  it('refuses to open the data directory the server holds, and points at --url', async () => {
+    const run = await runNeedle(['info', '--data', join(root, 'data')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^needle: the data directory .* is in use by process ${process.pid} \\(needle serve on `,
+        'm',
+      ),
+    );
+    expect(run.stderr).toContain('Talk to the running server instead with --url');
+    expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+
+  it('says clearly when no server answers', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const closed = new URL(`http://127.0.0.1:${port}`);
+    const run = await runNeedle(['info', '--url', closed.origin]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`needle: cannot reach ${closed.origin} (ECONNREFUSED)`);
+    expect(run.stderr).toContain('Check that the server runs');
+    const bad = await runNeedle(['info', '--url', 'ftp://example']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('needle: --url must be http:// or https://');
+  });
+});
