@@ -104,7 +104,8 @@ export async function runLoad(options: RunOptions): Promise<LoadFigures> {
  * run misses, with short runs.
  */
 export async function findSustainedRate(
-  base: Omit<RunOptions, 'rate'>,
+  base: Omit<RunOptions, 'rate' | 'connections'>,
+  connectionsFor: (rate: number) => number,
   p99TargetMs: number,
   start: number,
   log: (line: string) => void,
@@ -112,12 +113,12 @@ export async function findSustainedRate(
   const probe: LoadFigures[] = [];
   let sustained = 0;
   for (let rate = start; rate < 100_000; rate = Math.round(rate * 1.5)) {
-    const figures = await runLoad({ ...base, rate });
+    const figures = await runLoad({ ...base, rate, connections: connectionsFor(rate) });
     probe.push(figures);
     const ok =
       figures.p99Ms < p99TargetMs && figures.achievedRps >= 0.95 * rate && figures.errors === 0;
     log(
-      `    probe ${base.scenario.name} ${rate} req/s: achieved ${figures.achievedRps.toFixed(0)}, p99 ${figures.p99Ms.toFixed(1)} ms ${ok ? 'ok' : 'miss'}`,
+      `    probe ${base.scenario.name} ${rate} req/s: achieved ${figures.achievedRps.toFixed(0)}, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms ${ok ? 'ok' : 'miss'}`,
     );
     if (!ok) break;
     sustained = rate;
