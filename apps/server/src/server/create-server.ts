@@ -165,7 +165,6 @@ export async function createServer(
     },
     close() {
       closing ??= (async () => {
-        logger.info('shutting down');
         try {
           await app.close();
           await database.close();
