@@ -306,3 +306,24 @@ describe('the query timeout', () => {
     ).toBe(201);
   });
 });
+
+describe('with the query cache off', () => {
+  it('searches every time and reports no lookups', async () => {
+    const off = await startServer({ limits: { queryCacheEntries: 0 } });
+    try {
+      await off.call('POST', '/v1/collections', { name: 'c', dimensions: 8 });
+      await off.call('POST', '/v1/collections/c/vectors', { id: 'a', vector: vectorOf(1) });
+      const body = { vector: vectorOf(1), k: 1, explain: true };
+      const first = await off.call('POST', '/v1/collections/c/search', body);
+      const second = await off.call('POST', '/v1/collections/c/search', body);
+      expect([first.body.explanation.cache_hit, second.body.explanation.cache_hit]).toEqual([
+        false,
+        false,
+      ]);
+      expect(off.metrics.cache).toEqual([]);
+      expect(off.metrics.searches).toHaveLength(2);
+    } finally {
+      await off.close();
+    }
+  });
+});
