@@ -2,6 +2,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { createVectorIndex } from './ann/create-vector-index.js';
+import type { BackupHost } from './backup/backup-host.js';
+import { BackupManager, type BackupManagerOptions } from './backup/backup-manager.js';
+import type { BackupManifest } from './backup/backup-manifest.js';
+import type { BackupTarget } from './backup/backup-target.js';
+import type { CreateBackupOptions } from './backup/create-backup.js';
+import {
+  restoreInPlace,
+  type RestoreInPlaceOptions,
+  type RestoreInPlaceReport,
+} from './backup/restore-in-place.js';
 import type { VectorIndex } from './ann/vector-index.js';
 import { Collection } from './collection/collection.js';
 import { databaseConfigSchema, resolveCollectionConfig } from './config.js';
@@ -375,6 +385,60 @@ export class Database {
     this.#savedVersion.clear();
     await this.#checkpoint();
     return { keyId: next.keyId, previousKeyId };
+  }
+
+  /**
+   * The backups of this database in `target`: create (full or incremental), list, verify,
+   * retention, delete. See docs/runbooks/backup-and-restore.md.
+   *
+   * @example
+   * ```ts
+   * const backups = db.backups(new LocalDirectoryTarget('/var/backups/needle'));
+   * await backups.create(); // full the first time, incremental after
+   * ```
+   */
+  backups(target: BackupTarget, options: BackupManagerOptions = {}): BackupManager {
+    return new BackupManager(this.#backupHost(), target, options);
+  }
+
+  /** Takes one backup into `target`; shorthand for `db.backups(target, options).create(options)`. */
+  backup(
+    target: BackupTarget,
+    options: BackupManagerOptions & CreateBackupOptions = {},
+  ): Promise<BackupManifest> {
+    return this.backups(target, options).create(options);
+  }
+
+  /**
+   * Replaces this database with a backup, in place: the restored copy is built and verified
+   * beside the file while this database stays open and untouched, then this database is
+   * closed and the files are swapped by renames. Open the path again afterwards. The caller
+   * takes the database out of service first (writes made meanwhile are lost by the restore).
+   */
+  restoreFrom(options: RestoreInPlaceOptions): Promise<RestoreInPlaceReport> {
+    return restoreInPlace(this.#backupHost(), options);
+  }
+
+  #backupHost(): BackupHost {
+    this.#assertOpen();
+    const storage = this.#storage;
+    if (!(storage instanceof SqliteStorage)) {
+      throw new EngineError('INVALID_INPUT', 'an in-memory database has no file to back up', {
+        help: 'Open the database from a .needle file to back it up; use snapshots or an export for in-memory data.',
+      });
+    }
+    const { encryption: _ignored, ...openConfig } = this.config;
+    return {
+      db: this,
+      path: storage.path,
+      keyring: this.#keyring,
+      storage,
+      busyTimeoutMs: 5000,
+      openConfig,
+      checkpoint: () => this.checkpoint(),
+      close: () => this.close(),
+      open: (path, config) => Database.open(path, config),
+    };
   }
 
   /** Checkpoints, closes every collection and the storage. The database is unusable afterwards. */

@@ -80,6 +80,21 @@ export const ENGINE_ERROR_CODES = {
    * file, or it was damaged, truncated, extended, reordered or tampered with (`details.reason`).
    */
   SEALED_FILE_CORRUPT: 'SEALED_FILE_CORRUPT',
+  /**
+   * A backup failed its integrity check: an object is missing, its size or SHA-256 differs from
+   * the manifest, a sealed object is damaged or truncated, or the restored copy does not match
+   * the manifest (`details.reason`, `details.backupId`, `details.object`). Nothing was restored.
+   */
+  BACKUP_CORRUPT: 'BACKUP_CORRUPT',
+  /** No backup has that id in the target (or the target holds no backup to restore). */
+  BACKUP_NOT_FOUND: 'BACKUP_NOT_FOUND',
+  /**
+   * A backup's chain cannot be followed: a parent it builds on is missing from the target, or
+   * the links do not fit (seq ranges, database ids); `details.missingId` names the lost link.
+   */
+  BACKUP_CHAIN_BROKEN: 'BACKUP_CHAIN_BROKEN',
+  /** The backup cannot be deleted: later backups of its chain build on it. */
+  BACKUP_IN_USE: 'BACKUP_IN_USE',
   /** A file was written by a newer format version than this build reads; it is left untouched. */
   UNSUPPORTED_FORMAT_VERSION: 'UNSUPPORTED_FORMAT_VERSION',
   /** The file is not a Needle database (not SQLite at all, or SQLite without Needle's tables). */

@@ -27,6 +27,41 @@ export type { VectorRecordInput } from './collection/stage-writes.js';
 export type { CompactionReport } from './maintenance/compact-collection.js';
 export type { Progress, ProgressListener } from './maintenance/rebuild-index.js';
 export type { SnapshotInfo } from './maintenance/snapshots.js';
+export { BackupManager } from './backup/backup-manager.js';
+export type {
+  BackupManagerOptions,
+  BackupVerification,
+  RetentionReport,
+} from './backup/backup-manager.js';
+export type { BackupTarget, BackupObjectInfo } from './backup/backup-target.js';
+export { LocalDirectoryTarget } from './backup/local-directory-target.js';
+export { BACKUP_FORMAT_VERSION } from './backup/backup-manifest.js';
+export type {
+  BackupManifest,
+  BackupObject,
+  BackupCollection,
+  BackupSummary,
+} from './backup/backup-manifest.js';
+export type { CatalogEntry, VerificationSummary } from './backup/backup-catalog.js';
+export type { CreateBackupOptions } from './backup/create-backup.js';
+export { planRetention } from './backup/retention.js';
+export type { RetentionPolicy, RetentionPlan } from './backup/retention.js';
+export { restoreBackup, verifyBackup } from './backup/restore-api.js';
+export type { RestoreBackupOptions } from './backup/restore-api.js';
+export type {
+  BackupProgress,
+  RestoreReport,
+  RestoreSourceOptions,
+} from './backup/restore-backup.js';
+export type { BackupSelection } from './backup/resolve-chain.js';
+export type { RestoreInPlaceOptions, RestoreInPlaceReport } from './backup/restore-in-place.js';
+export type { CatalogSyncReport } from './backup/sync-catalog.js';
+export type { SampleSearchReport } from './backup/sample-searches.js';
+export { listBackups } from './backup/list-backups.js';
+export { Keyring } from './crypto/keyring.js';
+export { resolveKey } from './crypto/key-source.js';
+export type { ResolvedKey } from './crypto/resolved-key.js';
+export type { EncryptionConfig } from './crypto/encryption-config.js';
 export { DISTANCE_ALIASES, HNSW_PROFILES, resolveDistance } from './config.js';
 export type {
   CollectionConfig,

@@ -31,9 +31,12 @@ export function indexDir(dbPath: string): string {
   return `${dbPath}-index`;
 }
 
-function fileOf(dbPath: string, collection: string): string {
+/** The file a collection's saved index is kept in (backups copy it). */
+export function indexFilePath(dbPath: string, collection: string): string {
   return join(indexDir(dbPath), `${hashName(collection)}.hnsw`);
 }
+
+const fileOf = indexFilePath;
 
 function hashName(name: string): string {
   return createHash('sha256').update(`needle-collection:${name}`).digest('hex').slice(0, 32);

@@ -1,0 +1,182 @@
+import { existsSync, writeFileSync } from 'node:fs';
+
+import type { DatabaseConfig } from '../config.js';
+import type { Keyring } from '../crypto/keyring.js';
+import type { ResolvedKey } from '../crypto/resolved-key.js';
+import type { Database } from '../database.js';
+import { EngineError } from '../errors.js';
+import { backupCorrupt } from './backup-errors.js';
+import { BackupCatalog } from './backup-catalog.js';
+import type { BackupManifest } from './backup-manifest.js';
+import { backupKeys, type BackupKeys } from './backup-objects.js';
+import type { BackupTarget } from './backup-target.js';
+import { buildRestoredCopy } from './build-restored-copy.js';
+import { resolveChain, selectBackup, type BackupSelection } from './resolve-chain.js';
+import { runSampleSearches, type SampleSearchReport } from './sample-searches.js';
+import { syncCatalog } from './sync-catalog.js';
+
+/** Progress of a backup, restore or verification. */
+export interface BackupProgress {
+  backupId: string;
+  /**
+   * What runs now. Backup: `checkpoint`, `index`, `copy`, `capture`, `seal`, `upload`. Restore
+   * and verify: `chain`, `download`, `decrypt`, `apply`, `encrypt`, `integrity-check`, `open`,
+   * `search`, `swap`.
+   */
+  phase: string;
+  /** Bytes (or records, or items) done in this phase. */
+  done: number;
+  /** Their total, when known. */
+  total: number | null;
+}
+
+/** Options shared by restores and verifications. */
+export interface RestoreSourceOptions extends BackupSelection {
+  /** Where the backups are. */
+  target: BackupTarget;
+  /**
+   * Every key the chain may need: the key(s) that sealed its backups and, for an encrypted
+   * database, the database key its full backup was taken under (old keys after a rotation).
+   * Without keys only unencrypted backups can be read.
+   */
+  keys?: readonly (ResolvedKey | Keyring | undefined)[];
+  /** Accept unencrypted backups although keys are given (backups taken before encryption). */
+  allowUnencrypted?: boolean;
+  /** Settings for opening the restored copy to check it (limits, index implementation). */
+  config?: Omit<DatabaseConfig, 'encryption'>;
+  /** Sample searches per collection against the restored copy (default 5; 0 skips them). */
+  sampleSearches?: number;
+  /** Where scratch files go (default: beside the destination). */
+  workDir?: string;
+  onProgress?: (progress: BackupProgress) => void;
+}
+
+/** What a restore (or verification) did. */
+export interface RestoreReport {
+  /** The backup restored. */
+  backupId: string;
+  /** The chain applied, full backup first. */
+  chain: string[];
+  /** Change-log seq and time of the state restored. */
+  seq: number;
+  createdAt: number;
+  /** The restored database's key id, or null when it is not encrypted. */
+  keyId: string | null;
+  collections: { name: string; vectors: number }[];
+  /** Saved indexes restored; the other collections' indexes were rebuilt on open. */
+  indexes: number;
+  searches: SampleSearchReport;
+  /** From the first download until the restored copy was verified and closed: the measured RTO. */
+  restoreMs: number;
+}
+
+/** Opens a database (injected: `Database.open`). */
+export type OpenDatabase = (path: string, config: DatabaseConfig) => Promise<Database>;
+
+/**
+ * Restores a chain into `copyPath` and proves it: checksums, the integrity check and vector
+ * counts while building, then an open (which loads or rebuilds the indexes) and sample
+ * searches. `afterVerify` may write to the opened copy (the catalog, the chain head) before it
+ * is closed. Any failure leaves `copyPath` for the caller to discard.
+ */
+export async function prepareRestoredCopy(args: {
+  options: RestoreSourceOptions;
+  open: OpenDatabase;
+  workDir: string;
+  copyPath: string;
+  /** Key of the restored file; undefined keeps the one its pages were backed up under. */
+  fileKey: ResolvedKey | null | undefined;
+  afterVerify?: (db: Database, chain: readonly BackupManifest[]) => Promise<void>;
+}): Promise<RestoreReport> {
+  const { options, workDir, copyPath } = args;
+  const started = performance.now();
+  const keys: BackupKeys = backupKeys(options.keys ?? [], options.allowUnencrypted);
+  let backupId = options.backupId ?? '(selecting)';
+  const progress = (phase: string, done: number, total: number | null): void =>
+    options.onProgress?.({ backupId, phase, done, total });
+  progress('chain', 0, null);
+  backupId = await selectBackup(options.target, options, workDir);
+  const chain = await resolveChain(options.target, backupId, keys, workDir);
+  progress('chain', chain.length, chain.length);
+  const built = await buildRestoredCopy({
+    target: options.target,
+    chain,
+    keys,
+    workDir,
+    copyPath,
+    fileKey: args.fileKey,
+    progress,
+  });
+  const last = chain.at(-1)!;
+  if (last.kdfSalt !== null && args.fileKey === undefined) {
+    // The passphrase that made the backed-up key needs its salt beside the file.
+    writeFileSync(`${copyPath}-salt`, Buffer.from(last.kdfSalt, 'hex'), { mode: 0o600 });
+  }
+  progress('open', 0, null);
+  const config: DatabaseConfig = {
+    ...options.config,
+    // Nothing may change the restored records while they are checked: no TTL sweep.
+    ttlSweepIntervalMs: 0,
+    wal: { ...options.config?.wal, checkpointIntervalMs: 0 },
+  };
+  if (built.fileKey)
+    config.encryption = { keySource: { type: 'raw', key: Uint8Array.from(built.fileKey.key) } };
+  const db = await args.open(copyPath, config);
+  let searches: SampleSearchReport;
+  try {
+    progress('search', 0, null);
+    searches = await runSampleSearches(db, options.sampleSearches ?? 5);
+    progress('search', searches.run, searches.run);
+    if (searches.passed < searches.run) {
+      throw backupCorrupt(
+        last.id,
+        'verification',
+        `${searches.run - searches.passed} of ${searches.run} sample searches of the restored copy did not find their own vector`,
+        { details: { failures: searches.failures } },
+      );
+    }
+    await args.afterVerify?.(db, chain);
+  } finally {
+    await db.close();
+  }
+  return {
+    backupId: last.id,
+    chain: chain.map((m) => m.id),
+    seq: last.seqTo,
+    createdAt: last.createdAt,
+    keyId: built.fileKey?.keyId ?? null,
+    collections: last.collections.map((c) => ({ name: c.name, vectors: c.vectors })),
+    indexes: built.indexes,
+    searches,
+    restoreMs: performance.now() - started,
+  };
+}
+
+/**
+ * After a restore, the restored database's chain head in `target` is the backup restored, so
+ * its next incremental builds on it; and its catalog lists what the target holds for it.
+ */
+export async function adoptRestoredState(
+  db: Database,
+  target: BackupTarget,
+  chain: readonly BackupManifest[],
+  keys: BackupKeys,
+  workDir: string,
+): Promise<void> {
+  const last = chain.at(-1)!;
+  const catalog = new BackupCatalog(db.system);
+  await catalog.setHead(target.description, { backupId: last.id, seqTo: last.seqTo });
+  await syncCatalog(catalog, target, keys, workDir, last.databaseId);
+}
+
+/** Refuses a destination that exists: a restore never writes over a file. */
+export function checkFreshDestination(path: string): void {
+  for (const candidate of [path, `${path}-wal`, `${path}-index`]) {
+    if (existsSync(candidate)) {
+      throw new EngineError('INVALID_INPUT', `cannot restore into "${path}": ${candidate} exists`, {
+        help: 'Restore into a new path, or restore in place with Database.restoreFrom.',
+        details: { path },
+      });
+    }
+  }
+}

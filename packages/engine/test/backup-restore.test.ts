@@ -1,0 +1,128 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+import { Database, LocalDirectoryTarget, restoreBackup } from '../src/index.js';
+import type { BackupManifest, BackupProgress } from '../src/index.js';
+import { clustered } from './helpers/datasets.js';
+import { dumpDatabase, type DatabaseDump } from './helpers/dump-database.js';
+
+const root = mkdtempSync(join(tmpdir(), 'needle-backup-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = (name = 'app.needle'): string => join(root, `case${++n}`, name);
+
+const docsVectors = clustered(1200, 16, 7);
+const otherVectors = clustered(300, 8, 11);
+const doc = (i: number, extra: Record<string, unknown> = {}) => ({
+  id: `doc-${i}`,
+  vector: docsVectors[i]!,
+  metadata: { i, title: `title ${i}`, tags: ['a', i % 3 === 0 ? 'b' : 'c'], ...extra },
+});
+
+const roleSchema = z.object({ permissions: z.array(z.string()) });
+const eventSchema = z.object({ n: z.number(), what: z.string() });
+
+/** A database with two collections, system records and a system log. */
+async function seeded(path: string): Promise<Database> {
+  const db = await Database.open(path, { ttlSweepIntervalMs: 0 });
+  const docs = await db.createCollection('docs', { dimensions: 16, distance: 'cosine' });
+  await docs.insertMany(Array.from({ length: 600 }, (_, i) => doc(i)));
+  const other = await db.createCollection('other', { dimensions: 8, distance: 'euclidean' });
+  await other.insertMany(otherVectors.slice(0, 200).map((vector, i) => ({ id: `o-${i}`, vector })));
+  await db.system.records('roles', roleSchema).put('reader', { permissions: ['read'] });
+  await db.system
+    .log('events', eventSchema)
+    .append({ n: 1, what: 'seeded' }, { n: 2, what: 'again' });
+  return db;
+}
+
+describe('backups and restores', () => {
+  it('restores each point of a full → incremental → incremental chain byte for byte after the database is destroyed', async () => {
+    const path = fresh();
+    const target = new LocalDirectoryTarget(join(root, `target${n}`));
+    const db = await seeded(path);
+    const backups = db.backups(target);
+    const points: { manifest: BackupManifest; dump: DatabaseDump }[] = [];
+    const phases = new Set<string>();
+    const onProgress = (p: BackupProgress): void => void phases.add(p.phase);
+
+    points.push({
+      manifest: await backups.create({ type: 'full', onProgress }),
+      dump: dumpDatabase(path),
+    });
+
+    // Everything a change can be: inserts, upserts, deletes, metadata, a new collection, a
+    // dropped one re-created, a config change, system records and logs.
+    const docs = db.collection('docs');
+    await docs.insertMany(Array.from({ length: 300 }, (_, i) => doc(600 + i)));
+    await docs.upsert(doc(5, { updated: true }));
+    await docs.deleteMany(['doc-7', 'doc-8', 'doc-9']);
+    await docs.updateMetadata('doc-10', { replaced: 'metadata' });
+    await docs.insert({ ...doc(7), metadata: { reborn: true } });
+    const third = await db.createCollection('third', { dimensions: 4, distance: 'dot' });
+    await third.insertMany([
+      { id: 't1', vector: [1, 2, 3, 4], metadata: { n: 1 } },
+      { id: 't2', vector: [-1, 0.5, 0, 2], ttlSeconds: 3600 },
+    ]);
+    await db.system.records('roles', roleSchema).put('writer', { permissions: ['read', 'write'] });
+    await db.system.log('events', eventSchema).append({ n: 3, what: 'more' });
+    points.push({ manifest: await backups.create({ onProgress }), dump: dumpDatabase(path) });
+
+    await db.dropCollection('other');
+    const other = await db.createCollection('other', { dimensions: 8, distance: 'euclidean' });
+    await other.insertMany(otherVectors.slice(200).map((vector, i) => ({ id: `o2-${i}`, vector })));
+    await docs.deleteMany(Array.from({ length: 50 }, (_, i) => `doc-${100 + i}`));
+    await docs.insertMany(Array.from({ length: 300 }, (_, i) => doc(900 + i)));
+    await db.system.records('roles', roleSchema).delete('reader');
+    await db.system.log('events', eventSchema).prune({ beforeSeq: 2 });
+    await db.system.log('events', eventSchema).append({ n: 4, what: 'last' });
+    points.push({
+      manifest: await backups.create({ type: 'incremental', onProgress }),
+      dump: dumpDatabase(path),
+    });
+
+    expect(points.map((p) => p.manifest.type)).toEqual(['full', 'incremental', 'incremental']);
+    expect(points[1]!.manifest.parentId).toBe(points[0]!.manifest.id);
+    expect(points[2]!.manifest.parentId).toBe(points[1]!.manifest.id);
+    expect(points[1]!.manifest.seqFrom).toBe(points[0]!.manifest.seqTo);
+    expect(points[2]!.manifest.seqFrom).toBe(points[1]!.manifest.seqTo);
+    expect(points[2]!.manifest.collections.map((c) => [c.name, c.vectors, c.mode])).toEqual([
+      ['docs', 1148, 'changes'],
+      ['third', 2, 'changes'],
+      ['other', 100, 'replace'],
+    ]);
+    // Changed keys: 300 inserted, the upsert's old and new key, 3 deleted, 1 re-inserted, 1 metadata.
+    expect(points[1]!.manifest.collections.find((c) => c.name === 'docs')!.records).toBe(307);
+    expect(phases).toEqual(
+      new Set(['checkpoint', 'index', 'copy', 'seal', 'capture', 'upload', 'done']),
+    );
+    expect(backups.list().map((e) => e.manifest.id)).toEqual(points.map((p) => p.manifest.id));
+
+    // The disk is lost.
+    await db.close();
+    rmSync(join(path, '..'), { recursive: true, force: true });
+
+    for (const [i, point] of points.entries()) {
+      const destination = fresh(`restored-${i}.needle`);
+      const report = await restoreBackup({ target, backupId: point.manifest.id, destination });
+      expect(report.chain).toEqual(points.slice(0, i + 1).map((p) => p.manifest.id));
+      expect(report.seq).toBe(point.manifest.seqTo);
+      expect(report.searches.run).toBeGreaterThan(0);
+      expect(report.searches.passed).toBe(report.searches.run);
+      // Nothing but the restored database (and its saved indexes) is left beside it.
+      expect(readdirSync(join(destination, '..')).sort()).toEqual([
+        `restored-${i}.needle`,
+        `restored-${i}.needle-index`,
+      ]);
+      expect(dumpDatabase(destination)).toEqual(point.dump);
+      const restored = await Database.open(destination);
+      const { hits } = await restored.collection('docs').search(docsVectors[42]!, 1);
+      expect(hits[0]).toMatchObject({ id: 'doc-42' });
+      await restored.close();
+    }
+  });
+});
