@@ -17,7 +17,7 @@ import { RemoteBackend } from './remote-backend.js';
 
 /** Where a command finds its data: a data directory opened here, or a running server. */
 export interface TargetOptions {
-  /** Data directory; else the config file's or `NEEDLE_DATA_DIR`, else `./data`. */
+  /** Data directory; else `NEEDLE_DATA_DIR`, else the config file's, else `./data`. */
   data?: string;
   /** A server config file whose data directory and database settings are used. */
   config?: string;
@@ -37,7 +37,7 @@ export function addTargetOptions(command: Command): Command {
   return command
     .option(
       '--data <dir>',
-      "data directory of the embedded database (default: the config file's, NEEDLE_DATA_DIR, or ./data)",
+      "data directory of the embedded database (default: NEEDLE_DATA_DIR, the config file's, or ./data)",
     )
     .option(
       '--config <file>',

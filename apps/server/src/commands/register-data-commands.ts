@@ -289,6 +289,10 @@ function action<A extends unknown[]>(
   work: (signal: AbortSignal, ...args: A) => Promise<ExitCode>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    // Kept after the work: the error of a last write can arrive after it.
+    if (!process.stdout.listeners('error').includes(onStdoutError)) {
+      process.stdout.on('error', onStdoutError);
+    }
     const interrupt = new AbortController();
     const onSigint = () => {
       if (interrupt.signal.aborted) process.exit(EXIT_CODES.INTERRUPTED);
@@ -308,4 +312,19 @@ function action<A extends unknown[]>(
       process.off('SIGINT', onSigint);
     }
   };
+}
+
+let stdoutFailed = false;
+
+/**
+ * A reader that stops reading standard output (`needle info | head`) is not a failure of
+ * the command: the rest of its output is dropped and the command finishes (closing the
+ * database cleanly). Other write errors are reported once.
+ */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+  if (stdoutFailed) return;
+  stdoutFailed = true;
+  process.stderr.write(`needle: cannot write standard output (${err.code ?? err.message})\n`);
+  process.exitCode = EXIT_CODES.FAILED;
 }

@@ -41,9 +41,31 @@ describe('formatRecordLine', () => {
     expect(new Uint32Array(back.buffer)).toEqual(new Uint32Array(values.slice().buffer));
   });
 
+  it('prints the shortest decimal, as a digit-by-digit search finds it', () => {
+    // Values across the fast path's range and beyond it, and at powers of ten.
+    const values = [
+      0.5, 0.1, 1, 10, 100, 1e7, 9.999999e6, 1e-6, 1e-7, 99999.99, 16777216, 1e12, 1e13,
+    ];
+    for (let i = 0; i < 20_000; i++) values.push(Math.sin(i * 131 + 7) * 10 ** ((i % 31) - 15));
+    for (const v of values.map(Math.fround)) {
+      const text = formatFloat32(v);
+      expect(Math.fround(Number(text))).toBe(v);
+      expect(text).toBe(slowShortest(v));
+    }
+  });
+
   it('never prints more digits than needed', () => {
     expect(formatFloat32(Math.fround(0.2))).toBe('0.2');
     expect(formatFloat32(100)).toBe('100');
     expect(formatFloat32(Math.fround(16777217))).toBe('16777216');
   });
 });
+
+/** The shortest round-tripping decimal by brute force over the number of digits. */
+function slowShortest(f: number): string {
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(f.toPrecision(digits));
+    if (Math.fround(candidate) === f) return String(candidate);
+  }
+  throw new Error(`no decimal of 9 digits reads back as ${f}`);
+}

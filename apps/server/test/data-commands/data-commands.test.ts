@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -393,6 +394,87 @@ describe('the data directory', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`needle: no Needle database in ${missing}`);
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('finding and opening the data', () => {
+  const key = randomBytes(32).toString('hex');
+
+  it('opens an encrypted data directory with the key named by --key-env, and only with it', async () => {
+    const data = dir('encrypted');
+    const env = { NEEDLE_TEST_KEY: key };
+    const created = await runNeedle(
+      ['import', 'docs', '-', '--data', data, '--create', '--key-env', 'NEEDLE_TEST_KEY'],
+      { input: records(20, 4), env },
+    );
+    expect(created.code).toBe(0);
+
+    const keyless = await runNeedle(['info', '--data', data]);
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toMatch(/^needle: cannot open .*: the file is encrypted/m);
+    expectNoStackTrace(keyless.stderr);
+
+    const keyed = await runNeedle(
+      ['info', '--data', data, '--key-env', 'NEEDLE_TEST_KEY', '--json'],
+      {
+        env,
+      },
+    );
+    expect(keyed.code).toBe(0);
+    expect(JSON.parse(keyed.stdout)).toMatchObject({ totalVectors: 20 });
+  });
+
+  it('takes the data directory and database settings of a server config file', async () => {
+    const config = join(root, 'server.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        dataDir: dir('encrypted'),
+        database: { encryption: { keySource: { type: 'env', name: 'NEEDLE_TEST_KEY' } } },
+      }),
+    );
+    const run = await runNeedle(['info', '--config', config, '--json'], {
+      env: { NEEDLE_TEST_KEY: key },
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ totalVectors: 20 });
+  });
+
+  it('takes the data directory from NEEDLE_DATA_DIR, as the server does', async () => {
+    const data = dir('from-env');
+    const env = { NEEDLE_DATA_DIR: data };
+    expect(
+      (await runNeedle(['import', 'docs', '-', '--create'], { input: records(2, 3), env })).code,
+    ).toBe(0);
+    expect(existsSync(join(data, 'needle.needle'))).toBe(true);
+    const run = await runNeedle(['info', '--json'], { env });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      totalVectors: 2,
+      collections: [{ name: 'docs' }],
+    });
+  });
+});
+
+describe('a reader that stops reading standard output', () => {
+  it('ends an export quietly, with no error and no stack trace', async () => {
+    const data = dir('pipe');
+    const input = records(3000, 16);
+    expect(
+      (await runNeedle(['import', 'docs', '-', '--data', data, '--create'], { input })).code,
+    ).toBe(0);
+    const running = startNeedle(['export', 'docs', '--data', data, '--page-size', '100']);
+    await Promise.race([
+      new Promise((resolve) => running.child.stdout!.once('data', resolve)),
+      running.done,
+    ]);
+    running.child.stdout!.destroy();
+    const run = await running.done;
+    expect(run.stderr).not.toContain('needle:');
+    expectNoStackTrace(run.stderr);
+    expect(run.code).toBe(0);
+    // The lock was released: the directory opens again.
+    expect((await runNeedle(['info', '--data', data])).code).toBe(0);
   });
 });
 
