@@ -187,17 +187,32 @@ async function plannedSearch(
   return result;
 }
 
-/** The hot path: no filter, cursor, expiry or trace, so nothing to plan or check. */
+/**
+ * The hot path: no filter, cursor, expiry or trace, so nothing to plan or check.
+ *
+ * Every live vector is a candidate, so whether more results follow k found ones is known
+ * from the collection's size, without fetching one more. One more is fetched anyway when
+ * the breadth `ef` has room for it (it then costs nothing), so that ties straddling the
+ * k-th place still come out ordered by id; when `ef ≤ k` it is not, because asking the
+ * graph for k + 1 results widens its search to k + 1 (measured: ef 11 instead of 10 costs
+ * 16% of a query on fiori).
+ */
 function plainSearch(ctx: SearchContext, req: SearchRequest): Promise<SearchResult> {
   const live = ctx.state.live;
   if (live === 0) return Promise.resolve({ hits: [], hasMore: false, nextCursor: null });
-  const count = Math.min(req.k + 1, live);
+  const count = Math.min(req.ef > req.k ? req.k + 1 : req.k, live);
   return ctx.batcher
     .search(req.query, count, Math.max(req.ef, count))
-    .then((matches) => plainResult(ctx, req, matches));
+    .then((matches) => plainResult(ctx, req, matches, count < live && count === req.k));
 }
 
-function plainResult(ctx: SearchContext, req: SearchRequest, matches: IndexMatches): SearchResult {
+function plainResult(
+  ctx: SearchContext,
+  req: SearchRequest,
+  matches: IndexMatches,
+  /** True when exactly k were asked for although more vectors exist. */
+  moreBeyondK: boolean,
+): SearchResult {
   const n = matches.keys.length;
   const keys = new Array<number>(n);
   const distances = new Array<number>(n);
@@ -207,8 +222,8 @@ function plainResult(ctx: SearchContext, req: SearchRequest, matches: IndexMatch
     distances[i] = toPublicDistance(distance, matches.distances[i]!);
   }
   orderTies(ctx.state.ids, keys, distances);
-  const hasMore = n > req.k;
-  if (hasMore) trim(keys, distances, req.k);
+  const hasMore = n > req.k || (moreBeyondK && n === req.k);
+  if (n > req.k) trim(keys, distances, req.k);
   const hits = toHits(ctx, keys, distances, req.includeVectors);
   const last = hits[hits.length - 1];
   return {
