@@ -22,8 +22,11 @@ constexpr std::size_t wide_search_k = 1024;
 } // namespace
 
 /**
- * search(query: Float32Array, count: number, ef: number, allowed?: Uint8Array): ArrayBuffer
- * The buffer holds `n` u32 keys then `n` f32 distances; stats get [visited, computed].
+ * search(query: Float32Array, count: number, ef: number, allowed: Uint8Array | undefined,
+ *        keys: Uint32Array, distances: Float32Array): number
+ * Writes the `n ≤ count` matches into `keys` and `distances` (each at least `count` long,
+ * reused by the caller from call to call, so a search allocates nothing) and returns `n`;
+ * stats get [visited, computed].
  */
 Napi::Value HnswIndex::Search(Napi::CallbackInfo const& info) {
     Napi::Env env = info.Env();
@@ -31,13 +34,17 @@ Napi::Value HnswIndex::Search(Napi::CallbackInfo const& info) {
     view_t<float> query = view<float>(env, info[0], napi_float32_array, "query");
     std::size_t count = size_arg(info[1]);
     std::size_t expansion = size_arg(info[2]);
+    view_t<std::uint32_t> keys = view<std::uint32_t>(env, info[4], napi_uint32_array, "keys");
+    view_t<float> distances = view<float>(env, info[5], napi_float32_array, "distances");
     if (query.length != dimensions_)
         fail(env, bad_argument_k, "query.length must equal the dimensions");
     if (count == 0)
         fail(env, bad_argument_k, "count must be positive");
+    if (keys.length < count || distances.length < count)
+        fail(env, bad_argument_k, "keys and distances must hold count results");
 
     index.change_expansion_search(expansion ? expansion : expansion_search_);
-    bool const filtered = info.Length() >= 4 && !info[3].IsUndefined() && !info[3].IsNull();
+    bool const filtered = !info[3].IsUndefined() && !info[3].IsNull();
     std::size_t const slot = filtered || count >= wide_search_k || expansion >= wide_search_k ? wide_slot() : 0;
     auto result = [&] {
         if (!filtered)
@@ -52,15 +59,12 @@ Napi::Value HnswIndex::Search(Napi::CallbackInfo const& info) {
     std::size_t const found = result.count;
     stats_[0] = static_cast<double>(result.visited_members);
     stats_[1] = static_cast<double>(result.computed_distances);
-    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, found * 8);
-    auto* keys = static_cast<std::uint32_t*>(buffer.Data());
-    auto* distances = reinterpret_cast<float*>(keys + found);
     for (std::size_t i = 0; i != found; ++i) {
         auto match = result[i];
-        keys[i] = static_cast<std::uint32_t>(static_cast<index_key_t>(match.member.key));
-        distances[i] = rescale(match.distance);
+        keys.data[i] = static_cast<std::uint32_t>(static_cast<index_key_t>(match.member.key));
+        distances.data[i] = rescale(match.distance);
     }
-    return buffer;
+    return Napi::Number::New(env, static_cast<double>(found));
 }
 
 /**

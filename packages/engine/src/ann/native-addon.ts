@@ -3,22 +3,28 @@ import { fileURLToPath } from 'node:url';
 import { EngineError, type EngineErrorCode } from '../errors.js';
 
 /**
- * The JS face of `native/src/hnsw_index.cpp`. Results come back as one ArrayBuffer per
- * call (keys, then distances) so a search allocates nothing but its result; the last
- * single search's statistics are written into the `stats` array given at construction.
+ * The JS face of `native/src/hnsw_index.cpp`. A single search writes its matches into
+ * arrays the caller passes (and reuses); batch and subset searches return one ArrayBuffer
+ * per call (keys, then distances). The last single search's statistics are written into
+ * the `stats` array given at construction.
  */
 export interface NativeHnswHandle {
   add(keys: Uint32Array, vectors: Float32Array, threads: number): void;
   remove(keys: Uint32Array): number;
   contains(key: number): boolean;
   get(key: number, out: Float32Array): boolean;
-  /** `n` u32 keys then `n` f32 distances; stats ← [visited, computed]. */
+  /**
+   * Writes the `n ≤ count` matches into `keys` and `distances` (both at least `count`
+   * long) and returns `n`; stats ← [visited, computed].
+   */
   search(
     query: Float32Array,
     count: number,
     ef: number,
     allowed: Uint8Array | undefined,
-  ): ArrayBuffer;
+    keys: Uint32Array,
+    distances: Float32Array,
+  ): number;
   /** Per query: f64 [visited, computed]; then u32 found × q; u32 keys and f32 distances × q·count. */
   searchBatch(queries: Float32Array, count: number, ef: number, threads: number): ArrayBuffer;
   /** Same layout as `search`; stats ← [scanned, scanned]. */

@@ -30,6 +30,14 @@ import type {
  */
 const PARALLEL_ADD_MIN = 256;
 
+/**
+ * Single searches for up to this many results write into two arrays the index keeps and
+ * copy out only the matches: an exactly sized copy of a few matches is cheaper than the
+ * ArrayBuffer and two views a native result would need (measured 90 ns against 350 ns for
+ * 11 matches), which is a visible share of a search on a small collection.
+ */
+const REUSED_RESULTS = 256;
+
 /** Knobs of {@link NativeHnswIndex} beyond the shared options. */
 export interface NativeHnswTuning {
   /** Native threads for large `add` batches; default min(4, cores). */
@@ -58,6 +66,8 @@ export class NativeHnswIndex implements VectorIndex {
   readonly #native: NativeHnswHandle;
   /** [visited, computed] of the last single search, written by the addon. */
   readonly #stats = new Float64Array(2);
+  readonly #keys = new Uint32Array(REUSED_RESULTS);
+  readonly #distances = new Float32Array(REUSED_RESULTS);
   readonly #addThreads: number;
 
   /** Throws INTERNAL_ERROR when the addon is not built (see `nativeIndexAvailable`). */
@@ -141,16 +151,25 @@ export class NativeHnswIndex implements VectorIndex {
   search(query: Float32Array, count: number, options: IndexSearchOptions): IndexMatches {
     checkQuery(query, this.dimensions);
     checkPositive('count', count);
-    let buffer: ArrayBuffer;
+    const reused = count <= REUSED_RESULTS;
+    const keys = reused ? this.#keys : new Uint32Array(count);
+    const distances = reused ? this.#distances : new Float32Array(count);
+    let found: number;
     try {
-      buffer = this.#native.search(query, count, Math.max(options.ef, count), options.allowed);
+      found = this.#native.search(
+        query,
+        count,
+        Math.max(options.ef, count),
+        options.allowed,
+        keys,
+        distances,
+      );
     } catch (error) {
       throw fromNativeError(error, 'search');
     }
-    const found = buffer.byteLength >>> 3;
     return {
-      keys: new Uint32Array(buffer, 0, found),
-      distances: new Float32Array(buffer, found * 4, found),
+      keys: reused ? keys.slice(0, found) : keys.subarray(0, found),
+      distances: reused ? distances.slice(0, found) : distances.subarray(0, found),
       visited: this.#stats[0]!,
       computed: this.#stats[1]!,
     };

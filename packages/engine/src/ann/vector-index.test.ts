@@ -280,6 +280,24 @@ describe.each(IMPLEMENTATIONS)('$name conforms to VectorIndex', ({ kind, make, s
     });
   });
 
+  it('keeps every result intact across later searches, small and large', () => {
+    const dims = 8;
+    const rows = clusteredRows(1500, dims, 63);
+    const index = build(dims);
+    index.add(keyRange(1500), rows);
+    const counts = [3, 10, 256, 257, 1200, 10];
+    const results = counts.map((count, q) => index.search(row(rows, dims, q), count, { ef: 64 }));
+    const copies = results.map((m) => [Array.from(m.keys), Array.from(m.distances)]);
+    // Searches after the ones kept above must not write into their arrays.
+    for (let q = 0; q < 20; q++) index.search(row(rows, dims, 100 + q), 1 + q * 30, { ef: 64 });
+    results.forEach((m, i) => {
+      expect(m.keys.length).toBe(counts[i]);
+      expect(m.distances.length).toBe(counts[i]);
+      expect(m.keys[0]).toBe(i);
+      expect([Array.from(m.keys), Array.from(m.distances)]).toEqual(copies[i]);
+    });
+  });
+
   it('never returns removed keys and reuses their room', () => {
     const dims = 8;
     const rows = clusteredRows(1000, dims, 71);
