@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { runDemo } from './commands/demo.js';
+import { registerDataCommands } from './commands/register-data-commands.js';
 import { addServeOptions } from './commands/serve-options.js';
 import { runTune } from './commands/tune.js';
 import { parseBytes, positiveInt } from './parse-options.js';
@@ -21,6 +22,8 @@ addServeOptions(
   const { runServe } = await import('./commands/serve.js');
   await runServe(options);
 });
+
+registerDataCommands(program);
 
 program
   .command('demo')
