@@ -1,49 +1,28 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 
-import { Database, LocalDirectoryTarget, restoreBackup } from '../src/index.js';
+import { Database, restoreBackup } from '../src/index.js';
 import type { BackupManifest, BackupProgress } from '../src/index.js';
-import { clustered } from './helpers/datasets.js';
+import {
+  doc,
+  docsVectors,
+  eventSchema,
+  otherVectors,
+  roleSchema,
+  scratch,
+  seeded,
+} from './helpers/backup-fixtures.js';
 import { dumpDatabase, type DatabaseDump } from './helpers/dump-database.js';
 
-const root = mkdtempSync(join(tmpdir(), 'needle-backup-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let n = 0;
-const fresh = (name = 'app.needle'): string => join(root, `case${++n}`, name);
-
-const docsVectors = clustered(1200, 16, 7);
-const otherVectors = clustered(300, 8, 11);
-const doc = (i: number, extra: Record<string, unknown> = {}) => ({
-  id: `doc-${i}`,
-  vector: docsVectors[i]!,
-  metadata: { i, title: `title ${i}`, tags: ['a', i % 3 === 0 ? 'b' : 'c'], ...extra },
-});
-
-const roleSchema = z.object({ permissions: z.array(z.string()) });
-const eventSchema = z.object({ n: z.number(), what: z.string() });
-
-/** A database with two collections, system records and a system log. */
-async function seeded(path: string): Promise<Database> {
-  const db = await Database.open(path, { ttlSweepIntervalMs: 0 });
-  const docs = await db.createCollection('docs', { dimensions: 16, distance: 'cosine' });
-  await docs.insertMany(Array.from({ length: 600 }, (_, i) => doc(i)));
-  const other = await db.createCollection('other', { dimensions: 8, distance: 'euclidean' });
-  await other.insertMany(otherVectors.slice(0, 200).map((vector, i) => ({ id: `o-${i}`, vector })));
-  await db.system.records('roles', roleSchema).put('reader', { permissions: ['read'] });
-  await db.system
-    .log('events', eventSchema)
-    .append({ n: 1, what: 'seeded' }, { n: 2, what: 'again' });
-  return db;
-}
+const files = scratch('needle-backup-');
+afterAll(() => files.remove());
 
 describe('backups and restores', () => {
   it('restores each point of a full → incremental → incremental chain byte for byte after the database is destroyed', async () => {
-    const path = fresh();
-    const target = new LocalDirectoryTarget(join(root, `target${n}`));
+    const path = files.path();
+    const target = files.target();
     const db = await seeded(path);
     const backups = db.backups(target);
     const points: { manifest: BackupManifest; dump: DatabaseDump }[] = [];
@@ -107,7 +86,7 @@ describe('backups and restores', () => {
     rmSync(join(path, '..'), { recursive: true, force: true });
 
     for (const [i, point] of points.entries()) {
-      const destination = fresh(`restored-${i}.needle`);
+      const destination = files.path(`restored-${i}.needle`);
       const report = await restoreBackup({ target, backupId: point.manifest.id, destination });
       expect(report.chain).toEqual(points.slice(0, i + 1).map((p) => p.manifest.id));
       expect(report.seq).toBe(point.manifest.seqTo);

@@ -84,17 +84,12 @@ export class BackupManager {
   readonly #host: BackupHost;
   readonly #options: BackupManagerOptions;
   readonly #catalog: BackupCatalog;
-  readonly #keys: BackupKeys;
 
   constructor(host: BackupHost, target: BackupTarget, options: BackupManagerOptions = {}) {
     this.#host = host;
     this.target = target;
     this.#options = options;
     this.#catalog = new BackupCatalog(host.db.system);
-    this.#keys = backupKeys(
-      [options.key, host.keyring, ...(options.keys ?? [])],
-      options.allowUnencrypted,
-    );
   }
 
   /** Takes a backup (see {@link CreateBackupOptions}); resolves with its manifest once it is complete in the target. */
@@ -223,6 +218,14 @@ export class BackupManager {
         syncCatalog(this.#catalog, this.target, this.#keys, workDir, databaseId),
       );
     });
+  }
+
+  /** Read at each use: the database's keyring gains a key at every rotation. */
+  get #keys(): BackupKeys {
+    return backupKeys(
+      [this.#options.key, this.#host.keyring, ...(this.#options.keys ?? [])],
+      this.#options.allowUnencrypted,
+    );
   }
 
   get #workBase(): string {
