@@ -99,6 +99,8 @@ export interface NeedleBackend {
   readonly kind: 'embedded' | 'remote';
   /** Where the data is, for messages: a data directory or a server URL. */
   readonly source: string;
+  /** Largest batch to send, in bytes of its JSONL lines (a request body's size, roughly). */
+  readonly maxBatchBytes: number;
   /** The collection's shape, or null when it does not exist. */
   describeCollection(name: string): Promise<CollectionShape | null>;
   createCollection(name: string, options: { dimensions: number; distance: string }): Promise<void>;

@@ -29,6 +29,7 @@ export interface EmbeddedOptions {
 export class EmbeddedBackend implements NeedleBackend {
   readonly kind = 'embedded';
   readonly source: string;
+  readonly maxBatchBytes = Number.POSITIVE_INFINITY;
   readonly #db: Database;
   readonly #release: () => void;
 

@@ -164,6 +164,7 @@ export async function runImport(
   };
 
   let pending: Pending[] = [];
+  let pendingBytes = 0;
   let bytesRead = 0;
   // Ends the read loop even while it waits for input on a pipe.
   const stopReading = () => source.close();
@@ -179,6 +180,7 @@ export async function runImport(
           // Everything before the first bad line goes in; nothing after it.
           await submit(pending);
           pending = [];
+          pendingBytes = 0;
         }
         fail({ line: number, code: 'INVALID_LINE', reason: parsed.reason });
       } else {
@@ -187,9 +189,11 @@ export async function runImport(
           summary.createdCollection = true;
         }
         pending.push({ line: number, record: parsed.record });
-        if (pending.length >= options.batch) {
+        pendingBytes += text.length;
+        if (pending.length >= options.batch || pendingBytes >= backend.maxBatchBytes) {
           await submit(pending);
           pending = [];
+          pendingBytes = 0;
           progress.update(bytesRead, detail());
         }
       }

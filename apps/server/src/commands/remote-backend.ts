@@ -15,6 +15,9 @@ import type { RemoteClientOptions } from './remote-client.js';
 /** Upserts in flight at once: the REST contract upserts one vector per request. */
 const UPSERT_CONCURRENCY = 8;
 
+/** Answers that mean "send less at once". */
+const TOO_LARGE = new Set(['BODY_TOO_LARGE', 'BATCH_TOO_LARGE']);
+
 interface IndexStatus {
   index: {
     type: string;
@@ -39,6 +42,8 @@ interface CollectionBody {
 export class RemoteBackend implements NeedleBackend {
   readonly kind = 'remote';
   readonly source: string;
+  /** Under the default 10 MB body limit of the server, with room to spare. */
+  readonly maxBatchBytes = 4 * 1024 * 1024;
   readonly #client: RemoteClient;
 
   constructor(options: RemoteClientOptions) {
@@ -63,13 +68,30 @@ export class RemoteBackend implements NeedleBackend {
     await this.#client.request('POST', '/v1/collections', { name, ...options });
   }
 
+  /**
+   * Sends a batch; one the server finds too large (body or batch limit) is split in halves
+   * until it fits, so the server's limits never fail an import.
+   */
   async insertBatch(collection: string, records: WireRecord[]): Promise<BatchInsertResult> {
-    const answer = await this.#client.request<BatchInsertResult>(
-      'POST',
-      `${collectionPath(collection)}/vectors/batch`,
-      { vectors: records },
-    );
-    return { inserted: answer.inserted, errors: answer.errors ?? [] };
+    try {
+      const answer = await this.#client.request<BatchInsertResult>(
+        'POST',
+        `${collectionPath(collection)}/vectors/batch`,
+        { vectors: records },
+      );
+      return { inserted: answer.inserted, errors: answer.errors ?? [] };
+    } catch (err) {
+      if (!(err instanceof RemoteError) || !TOO_LARGE.has(err.code) || records.length < 2) {
+        throw err;
+      }
+      const half = Math.ceil(records.length / 2);
+      const first = await this.insertBatch(collection, records.slice(0, half));
+      const second = await this.insertBatch(collection, records.slice(half));
+      return {
+        inserted: first.inserted + second.inserted,
+        errors: [...first.errors, ...second.errors],
+      };
+    }
   }
 
   async upsertBatch(collection: string, records: WireRecord[]): Promise<{ updated: number }> {

@@ -206,4 +206,38 @@ describe('the data commands against a running server (--url)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('needle: --url must be http:// or https://');
   });
+
+  it('splits batches that a server with a small body limit refuses, and imports everything', async () => {
+    const log = new LogCapture();
+    const small = await createServer(
+      loadServerConfig({
+        flags: { port: '0', data: join(root, 'small-data'), maxBody: '16KiB' },
+        env: {},
+      }),
+      { logStream: log },
+    );
+    try {
+      const smallUrl = await small.start();
+      await small.opened();
+      // About 60 KiB of JSON per 300 records: each batch is refused, then its halves go in.
+      const run = await runNeedle(
+        ['import', 'big', '-', '--url', smallUrl, '--create', '--batch', '300'],
+        { input: records(900, 16) },
+      );
+      expect(run.stderr).not.toContain('needle:');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('imported 900 vectors into "big" (created)');
+      expect(await (await fetch(`${smallUrl}/v1/collections/big`)).json()).toMatchObject({
+        count: 900,
+      });
+      const batches = log
+        .lines()
+        .filter((l) => l.route === '/v1/collections/:name/vectors/batch')
+        .map((l) => l.status);
+      expect(batches).toContain(413);
+      expect(batches.filter((status) => status === 200).length).toBeGreaterThan(3);
+    } finally {
+      await small.close();
+    }
+  });
 });
