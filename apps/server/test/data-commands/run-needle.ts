@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const serverRoot = new URL('../../', import.meta.url);
-const cliSource = new URL('src/cli.ts', serverRoot);
-
-/**
- * The `needle` entry the tests run: the real CLI once it registers the data commands, else
- * a program holding only them.
- */
-const entry = readFileSync(cliSource, 'utf8').includes('registerDataCommands(')
-  ? fileURLToPath(cliSource)
-  : fileURLToPath(new URL('fixtures/needle-data-cli.ts', import.meta.url));
+/** The `needle` command's source, run as `bin/needle.js` runs its build. */
+const entry = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
