@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { createResolvedKey } from '../src/crypto/resolved-key.js';
-import { Database, restoreBackup } from '../src/index.js';
+import { Database, listBackups, resolveKey, restoreBackup } from '../src/index.js';
 import type { BackupManifest, BackupProgress, DatabaseConfig } from '../src/index.js';
 import { flipInObject } from './helpers/backup-damage.js';
 import { doc, eventSchema, scratch, seeded } from './helpers/backup-fixtures.js';
@@ -111,6 +111,33 @@ describe('backups of an encrypted database across a key rotation', () => {
     expect(dumpDatabase(third, k2.key)).toEqual(branchDump);
   });
 
+  it('keeps a passphrase-keyed database restorable from the target alone: its salt is in the manifest', async () => {
+    process.env.NEEDLE_BACKUP_TEST_PASSPHRASE = 'correct horse battery staple';
+    const encryption = {
+      keySource: { type: 'env', name: 'NEEDLE_BACKUP_TEST_PASSPHRASE' },
+      kdf: 'scrypt',
+    } as const;
+    try {
+      const path = files.path();
+      const target = files.target();
+      const db = await seeded(path, { encryption, ttlSweepIntervalMs: 0 });
+      await db.backups(target).create();
+      await db.close();
+      rmSync(join(path, '..'), { recursive: true, force: true });
+
+      const [summary] = await listBackups(target);
+      expect(summary!.kdfSalt).toMatch(/^[0-9a-f]{32}$/);
+      const key = await resolveKey(encryption, Buffer.from(summary!.kdfSalt!, 'hex'));
+      const destination = files.path();
+      await restoreBackup({ target, destination, keys: [key] });
+      const reopened = await Database.open(destination, { encryption });
+      expect(reopened.collection('docs').size).toBe(600);
+      await reopened.close();
+    } finally {
+      delete process.env.NEEDLE_BACKUP_TEST_PASSPHRASE;
+    }
+  });
+
   it('keeps the live database untouched when the restored copy fails verification', async () => {
     const path = files.path();
     const target = files.target();
@@ -119,6 +146,13 @@ describe('backups of an encrypted database across a key rotation', () => {
     await db.collection('docs').insert(doc(950));
     const live: DatabaseDump = dumpDatabase(path, k1.key);
     flipInObject(target.root, `${full.id}/database.nsf`);
+    // A drill reports it as a result, and the catalog remembers.
+    const drill = await db.backups(target).verify(full.id);
+    expect(drill).toMatchObject({ ok: false, code: 'BACKUP_CORRUPT', backupId: full.id });
+    expect(db.backups(target).list()[0]!.lastVerification).toMatchObject({
+      ok: false,
+      code: 'BACKUP_CORRUPT',
+    });
     await expect(db.restoreFrom({ target, backupId: full.id })).rejects.toMatchObject({
       code: 'BACKUP_CORRUPT',
     });

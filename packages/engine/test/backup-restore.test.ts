@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { Database, restoreBackup } from '../src/index.js';
 import type { BackupManifest, BackupProgress } from '../src/index.js';
@@ -24,6 +25,12 @@ describe('backups and restores', () => {
     const path = files.path();
     const target = files.target();
     const db = await seeded(path);
+    // The audit log's chain head, as packages/security keeps it.
+    const auditState = db.system.records(
+      'audit-state',
+      z.object({ headSeq: z.number(), headHash: z.string() }),
+    );
+    await auditState.put('chain', { headSeq: 1, headHash: 'ab'.repeat(32) });
     const backups = db.backups(target);
     const points: { manifest: BackupManifest; dump: DatabaseDump }[] = [];
     const phases = new Set<string>();
@@ -80,6 +87,19 @@ describe('backups and restores', () => {
       new Set(['checkpoint', 'index', 'copy', 'seal', 'capture', 'upload', 'done']),
     );
     expect(backups.list().map((e) => e.manifest.id)).toEqual(points.map((p) => p.manifest.id));
+    expect(points[0]!.manifest).toMatchObject({
+      auditHead: { headSeq: 1, headHash: 'ab'.repeat(32) },
+      keyId: null,
+      pageKeyId: null,
+      compression: 'gzip',
+      databaseFormatVersion: 1,
+    });
+    expect(points[0]!.manifest.objects.map((o) => o.role).sort()).toEqual([
+      'database',
+      'index',
+      'index',
+    ]);
+    for (const o of points[0]!.manifest.objects) expect(o.sha256).toMatch(/^[0-9a-f]{64}$/);
 
     // The disk is lost.
     await db.close();
@@ -103,5 +123,44 @@ describe('backups and restores', () => {
       expect(hits[0]).toMatchObject({ id: 'doc-42' });
       await restored.close();
     }
+
+    // Point in time, at backup granularity: the newest backup at or before a seq or a time.
+    const bySeq = await restoreBackup({
+      target,
+      at: { seq: points[2]!.manifest.seqTo - 1 },
+      destination: files.path(),
+    });
+    expect(bySeq.backupId).toBe(points[1]!.manifest.id);
+    const byTime = await restoreBackup({
+      target,
+      at: { time: points[1]!.manifest.createdAt - 1 },
+      destination: files.path(),
+    });
+    expect(byTime.backupId).toBe(points[0]!.manifest.id);
+    const latest = await restoreBackup({ target, destination: files.path() });
+    expect(latest.backupId).toBe(points[2]!.manifest.id);
+    await expect(
+      restoreBackup({
+        target,
+        at: { seq: points[0]!.manifest.seqTo - 1 },
+        destination: files.path(),
+      }),
+    ).rejects.toMatchObject({ code: 'BACKUP_NOT_FOUND' });
+  });
+
+  it('refuses an in-memory database, and a second backup while one runs', async () => {
+    const memory = await Database.open(':memory:');
+    expect(() => memory.backups(files.target())).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }) as Error,
+    );
+    await memory.close();
+    const db = await seeded(files.path());
+    const target = files.target();
+    const first = db.backups(target).create();
+    await expect(db.backups(target).create()).rejects.toMatchObject({
+      code: 'OPERATION_IN_PROGRESS',
+    });
+    expect((await first).type).toBe('full');
+    await db.close();
   });
 });
