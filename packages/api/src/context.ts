@@ -1,4 +1,7 @@
 import type { Database } from '@needle/engine';
+import type { Action, Principal } from '@needle/security';
+
+import type { SecurityServices } from './security/access-guard.js';
 
 /**
  * What the API needs from the process that hosts it. `apps/server` builds one of these
@@ -24,12 +27,22 @@ export interface ApiContext {
   /** The server's version, reported by `/health`, `/ready`, `/info`. */
   readonly version: string;
   /**
-   * The seam for authentication and access control: called before every secured REST route
-   * and tRPC procedure with the request's headers and what it is about to do. Throw an
-   * `ApiError` (401 `UNAUTHORIZED` with `WWW-Authenticate`, 403 `FORBIDDEN`) to refuse.
-   * Without it every request is allowed. Probes and `/openapi.json` never consult it.
+   * Access control over the database's keys, roles and audit log (`@needle/security`). When
+   * given, every secured route authenticates, is authorized and is audited; it throws
+   * `ApiError` 503 `NOT_READY` while the database is not open.
    */
-  readonly authorize?: (request: AccessRequest, access: RouteAccess) => void | Promise<void>;
+  readonly security?: () => SecurityServices;
+  /**
+   * The seam for authentication and access control, when `security` is not given: called
+   * before every secured REST route and tRPC procedure with the request's headers and what it
+   * is about to do; returns the principal, or throws an `ApiError` (401 `UNAUTHORIZED` with
+   * `WWW-Authenticate`, 403 `FORBIDDEN`) to refuse. Without either, every request is allowed.
+   * Probes and `/openapi.json` never consult it.
+   */
+  readonly authorize?: (
+    request: AccessRequest,
+    access: RouteAccess,
+  ) => Principal | undefined | void | Promise<Principal | undefined | void>;
 }
 
 /** The parts of a request an access decision may look at. */
@@ -37,12 +50,17 @@ export interface AccessRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly ip: string;
   readonly requestId: string;
+  /** The subject of the client's verified TLS certificate (mTLS), when there is one. */
+  readonly certificateSubject?: string | undefined;
 }
 
 /** What a request is about to do, for {@link ApiContext.authorize}. */
 export interface RouteAccess {
-  /** `read` (searches, gets, lists), `write` (inserts, deletes, compaction) or `admin`. */
-  readonly permission: 'read' | 'write' | 'admin';
+  /**
+   * The permission action the request needs (`search`, `write`, `keys.manage`, ...), or
+   * `authenticated` when any signed-in principal may (who am I).
+   */
+  readonly action: Action | 'authenticated';
   readonly operation: Operation | 'http';
   /** The collection the request addresses, when it addresses one. */
   readonly collection: string | undefined;

@@ -278,7 +278,7 @@ describe('HTTP plumbing', () => {
     const seen: string[] = [];
     const guarded = await startServer({
       authorize: (request, access) => {
-        seen.push(`${access.permission} ${access.operation} ${access.collection ?? '-'}`);
+        seen.push(`${access.action} ${access.operation} ${access.collection ?? '-'}`);
         if (request.headers['x-api-key'] !== 'let-me-in') {
           throw new ApiError(401, 'UNAUTHORIZED', 'missing API key', 'Send X-API-Key.', {
             headers: { 'www-authenticate': 'Bearer, ApiKey' },
@@ -300,7 +300,11 @@ describe('HTTP plumbing', () => {
       expect(
         (await guarded.call('POST', '/collections/c/search', { vector: [1, 0] }, key)).status,
       ).toBe(200);
-      expect(seen).toEqual(['read list -', 'admin http -', 'read search c']);
+      expect(seen).toEqual([
+        'collections.list list -',
+        'collections.manage http -',
+        'search search c',
+      ]);
     } finally {
       await guarded.close();
     }

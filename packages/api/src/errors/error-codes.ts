@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   INVALID_CURSOR: 400,
   /** A zero vector given to a cosine collection (engine code outside the contract's table). */
   ZERO_VECTOR: 400,
+  /** A permission that does not parse (`<collections>:<action>`). */
+  INVALID_PERMISSION: 400,
   /** Missing, malformed, expired or revoked credentials. */
   UNAUTHORIZED: 401,
   /** Authenticated, but without the permission. */
@@ -38,6 +40,8 @@ export const ERROR_STATUS = {
   COLLECTION_NOT_FOUND: 404,
   VECTOR_NOT_FOUND: 404,
   SNAPSHOT_NOT_FOUND: 404,
+  ROLE_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
   /** No route has this path. */
   NOT_FOUND: 404,
   /** A route has this path, but not this method. */
@@ -45,6 +49,9 @@ export const ERROR_STATUS = {
   COLLECTION_EXISTS: 409,
   VECTOR_EXISTS: 409,
   SNAPSHOT_EXISTS: 409,
+  ROLE_EXISTS: 409,
+  /** Built-in roles cannot be changed or deleted. */
+  ROLE_BUILT_IN: 409,
   /** A snapshot failed its integrity check (or needs a key this process lacks); nothing changed. */
   SNAPSHOT_CORRUPT: 409,
   /** Compaction, calibration or a restore is running on the collection. */

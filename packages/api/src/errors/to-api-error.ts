@@ -1,6 +1,8 @@
+import { isSecurityError } from '@needle/security';
 import { isEngineError } from '@needle/engine';
 
 import { ApiError } from '../api-error.js';
+import { toApiError as securityApiError } from '../security/access-guard.js';
 import { statusOfCode } from './error-codes.js';
 import { limitError } from './limit-error.js';
 
@@ -41,6 +43,7 @@ export function toApiError(
   facts: { bodyLimit?: number; contentLength?: number } = {},
 ): ApiError {
   if (err instanceof ApiError) return err;
+  if (isSecurityError(err)) return securityApiError(err);
   if (isEngineError(err)) {
     const status = statusOfCode(err.code);
     if (status >= 500 && err.code !== 'DISK_FULL' && err.code !== 'CLOSED') return internalError();

@@ -1,3 +1,4 @@
+import type { Action, Principal } from '@needle/security';
 import type { z } from 'zod';
 
 import type { Operation } from '../context.js';
@@ -19,6 +20,10 @@ export interface RouteInput<P, Q, B> {
   body: B;
   /** The request's id, for bodies that carry it. */
   requestId: string;
+  /** Who is asking, when access control is on. */
+  principal: Principal | undefined;
+  /** The client's address. */
+  ip: string;
 }
 
 /**
@@ -45,10 +50,13 @@ export interface ApiRoute {
   readonly response: z.ZodType;
   /** Codes this route can answer besides the ones every route can (documentation). */
   readonly errors: readonly ApiErrorCode[];
-  /** False for the probes and the document: no credentials needed. */
+  /** False for the probes and the document (`action: 'public'`): no credentials needed. */
   readonly secured: boolean;
-  /** What an access decision weighs (see `ApiContext.authorize`). */
-  readonly permission: 'read' | 'write' | 'admin';
+  /**
+   * The permission action the route needs (see `ApiContext.authorize`), or `public`. Every
+   * route declares one: there is no default.
+   */
+  readonly action: Action | 'authenticated' | 'public';
   /** The body field holding a batch, checked against `maxBatchSize` before validation. */
   readonly batch?: 'vectors' | 'ids';
   /** Codes for bad values of this route's own fields (e.g. `name` → `INVALID_COLLECTION_NAME`). */
@@ -64,24 +72,17 @@ export function defineRoute<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
 >(
-  route: Omit<
-    ApiRoute,
-    'handle' | 'params' | 'query' | 'body' | 'secured' | 'errors' | 'permission'
-  > & {
+  route: Omit<ApiRoute, 'handle' | 'params' | 'query' | 'body' | 'secured' | 'errors'> & {
     params?: P;
     query?: Q;
     body?: B;
-    secured?: boolean;
     errors?: readonly ApiErrorCode[];
-    /** `read` for GET routes, `write` otherwise, unless given. */
-    permission?: ApiRoute['permission'];
     handle: (runtime: ApiRuntime, input: RouteInput<Out<P>, Out<Q>, Out<B>>) => unknown;
   },
 ): ApiRoute {
   return {
     ...route,
-    secured: route.secured ?? true,
-    permission: route.permission ?? (route.method === 'GET' ? 'read' : 'write'),
+    secured: route.action !== 'public',
     errors: route.errors ?? [],
     handle: route.handle as ApiRoute['handle'],
   };

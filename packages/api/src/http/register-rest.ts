@@ -1,3 +1,4 @@
+import type { Action, Principal } from '@needle/security';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { ApiError } from '../api-error.js';
@@ -11,7 +12,7 @@ import {
   toApiError,
   unsupportedMediaType,
 } from '../errors/to-api-error.js';
-import type { ApiRuntime } from '../handlers/runtime.js';
+import type { ApiRuntime, Authorize } from '../handlers/runtime.js';
 import { guardBatchInput } from '../limits/guards.js';
 import { Answer } from './api-route.js';
 import type { ApiRoute } from './api-route.js';
@@ -130,7 +131,8 @@ export function registerRoutes(
         url,
         config: { needleOperation: route.operation } satisfies NeedleRouteConfig,
         // The seam for authentication and access control (ApiContext.authorize).
-        preHandler: route.secured && ctx.authorize ? authorizeHook(ctx, route) : undefined,
+        preHandler:
+          route.secured && runtime.authorize ? authorizeHook(runtime.authorize, route) : undefined,
         handler: async (request, reply) => {
           if (route.batch) guardBatchInput(ctx, request.body, route.batch);
           const codes = route.fieldCodes;
@@ -145,6 +147,8 @@ export function registerRoutes(
               ? parseInput(route.body, request.body ?? {}, 'body', codes)
               : undefined,
             requestId: requestIdOf(request),
+            principal: principals.get(request),
+            ip: request.ip,
           };
           const result = await route.handle(runtime, input);
           if (result instanceof Answer) return reply.code(result.status).send(result.body);
@@ -155,19 +159,42 @@ export function registerRoutes(
   }
 }
 
-function authorizeHook(ctx: ApiContext, route: ApiRoute) {
+/** The principal each authorized request acts as. */
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+function authorizeHook(authorize: Authorize, route: ApiRoute) {
   return async (request: FastifyRequest): Promise<void> => {
     const params = request.params as Record<string, string | undefined>;
-    await ctx.authorize!(
-      { headers: request.headers, ip: request.ip, requestId: requestIdOf(request) },
+    const principal = await authorize(
       {
-        permission: route.permission,
+        headers: request.headers,
+        ip: request.ip,
+        requestId: requestIdOf(request),
+        certificateSubject: certificateSubjectOf(request),
+      },
+      {
+        action: route.action as Action | 'authenticated',
         operation: route.operation,
         collection: route.path.startsWith('/collections/:name') ? params.name : undefined,
         route: route.path,
       },
     );
+    if (principal) principals.set(request, principal);
   };
+}
+
+/** The subject of a verified client certificate on a TLS connection (mTLS). */
+export function certificateSubjectOf(request: FastifyRequest): string | undefined {
+  const socket = request.raw.socket as {
+    authorized?: boolean;
+    getPeerCertificate?: () => { subject?: Record<string, string> };
+  };
+  if (!socket.authorized || !socket.getPeerCertificate) return undefined;
+  const subject = socket.getPeerCertificate().subject;
+  if (!subject) return undefined;
+  return Object.entries(subject)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 function sendError(

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import { collectionRoutes } from './collection-routes.js';
 import { searchRoutes } from './search-routes.js';
+import { securityRoutes } from './security-routes.js';
 import { snapshotRoutes } from './snapshot-routes.js';
 import { systemRoutes } from './system-routes.js';
 import { vectorRoutes } from './vector-routes.js';
@@ -22,7 +23,7 @@ const openApiRoute: ApiRoute = defineRoute({
   tag: 'system',
   status: 200,
   response: z.record(z.string(), z.unknown()),
-  secured: false,
+  action: 'public',
   handle: ({ ctx }) => {
     let doc = documents.get(ctx.version);
     if (!doc) {
@@ -41,4 +42,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...vectorRoutes,
   ...searchRoutes,
   ...snapshotRoutes,
+  ...securityRoutes,
 ];

@@ -29,6 +29,7 @@ const tag = 'collections';
 export const collectionRoutes: readonly ApiRoute[] = [
   defineRoute({
     id: 'listCollections',
+    action: 'collections.list',
     method: 'GET',
     path: '/collections',
     kind: 'api',
@@ -43,7 +44,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'createCollection',
-    permission: 'admin',
+    action: 'collections.manage',
     method: 'POST',
     path: '/collections',
     kind: 'api',
@@ -66,6 +67,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'getCollection',
+    action: 'read',
     method: 'GET',
     path: '/collections/:name',
     kind: 'api',
@@ -80,7 +82,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'deleteCollection',
-    permission: 'admin',
+    action: 'collections.manage',
     method: 'DELETE',
     path: '/collections/:name',
     kind: 'api',
@@ -95,7 +97,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'compactCollection',
-    permission: 'admin',
+    action: 'collections.manage',
     method: 'POST',
     path: '/collections/:name/compact',
     kind: 'api',
@@ -110,6 +112,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'getIndexStatus',
+    action: 'read',
     method: 'GET',
     path: '/collections/:name/index/status',
     kind: 'api',
@@ -124,6 +127,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'exportCollection',
+    action: 'read',
     method: 'GET',
     path: '/collections/:name/export',
     kind: 'api',

@@ -22,6 +22,7 @@ const tag = 'snapshots';
 export const snapshotRoutes: readonly ApiRoute[] = [
   defineRoute({
     id: 'listSnapshots',
+    action: 'read',
     method: 'GET',
     path: '/collections/:name/snapshots',
     kind: 'api',
@@ -36,11 +37,11 @@ export const snapshotRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'createSnapshot',
+    action: 'collections.manage',
     method: 'POST',
     path: '/collections/:name/snapshots',
     kind: 'api',
     operation: 'snapshot',
-    permission: 'admin',
     summary: "Snapshot the collection's vectors (sealed; encrypted with the database key)",
     tag,
     params: collectionParams,
@@ -52,11 +53,11 @@ export const snapshotRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'restoreSnapshot',
+    action: 'collections.manage',
     method: 'POST',
     path: '/collections/:name/snapshots/:snapshot/restore',
     kind: 'api',
     operation: 'snapshot',
-    permission: 'admin',
     summary: "Replace the collection's vectors with the snapshot's, in one commit",
     tag,
     params: snapshotParams,
@@ -74,11 +75,11 @@ export const snapshotRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'deleteSnapshot',
+    action: 'collections.manage',
     method: 'DELETE',
     path: '/collections/:name/snapshots/:snapshot',
     kind: 'api',
     operation: 'snapshot',
-    permission: 'admin',
     summary: 'Delete a snapshot',
     tag,
     params: snapshotParams,

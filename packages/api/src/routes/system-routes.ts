@@ -18,7 +18,7 @@ function healthRoute(path: string, id: string): ApiRoute {
     tag,
     status: 200,
     response: healthResponse,
-    secured: false,
+    action: 'public',
     handle: (rt) => health(rt),
   });
 }
@@ -34,7 +34,7 @@ function readyRoute(path: string, id: string): ApiRoute {
     tag,
     status: 200,
     response: readyResponse,
-    secured: false,
+    action: 'public',
     errors: ['NOT_READY'],
     handle: (rt, { requestId }) => {
       const answer = readiness(rt);
@@ -65,6 +65,7 @@ function infoRoute(path: string, id: string): ApiRoute {
     operation: 'http',
     summary: 'Collections, vectors and version',
     tag,
+    action: 'collections.list',
     status: 200,
     response: infoResponse,
     errors: ['NOT_READY'],
@@ -82,13 +83,13 @@ export const systemRoutes: readonly ApiRoute[] = [
   infoRoute('/info', 'info'),
   defineRoute({
     id: 'save',
+    action: 'config.manage',
     method: 'POST',
     path: '/save',
     kind: 'api',
     operation: 'http',
     summary: 'Force a checkpoint: the WAL into the main file, changed indexes saved',
     tag,
-    permission: 'admin',
     status: 200,
     response: saveResponse,
     errors: ['DISK_FULL'],

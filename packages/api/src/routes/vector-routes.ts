@@ -46,6 +46,7 @@ const WRITE_ERRORS = [
 export const vectorRoutes: readonly ApiRoute[] = [
   defineRoute({
     id: 'insertVector',
+    action: 'write',
     method: 'POST',
     path: '/collections/:name/vectors',
     kind: 'api',
@@ -61,6 +62,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'insertVectors',
+    action: 'write',
     method: 'POST',
     path: '/collections/:name/vectors/batch',
     kind: 'api',
@@ -77,6 +79,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'upsertVector',
+    action: 'write',
     method: 'POST',
     path: '/collections/:name/vectors/upsert',
     kind: 'api',
@@ -92,6 +95,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'deleteVectors',
+    action: 'delete',
     method: 'POST',
     path: '/collections/:name/vectors/delete-batch',
     kind: 'api',
@@ -108,6 +112,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'listVectors',
+    action: 'read',
     method: 'GET',
     path: '/collections/:name/vectors',
     kind: 'api',
@@ -123,6 +128,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'getVector',
+    action: 'read',
     method: 'GET',
     path: '/collections/:name/vectors/:id',
     kind: 'api',
@@ -137,6 +143,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'deleteVector',
+    action: 'delete',
     method: 'DELETE',
     path: '/collections/:name/vectors/:id',
     kind: 'api',
@@ -151,6 +158,7 @@ export const vectorRoutes: readonly ApiRoute[] = [
   }),
   defineRoute({
     id: 'updateMetadata',
+    action: 'write',
     method: 'POST',
     path: '/collections/:name/vectors/:id/metadata',
     kind: 'api',

@@ -3,6 +3,7 @@ import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 
 import type { ApiRuntime } from '../handlers/runtime.js';
+import { certificateSubjectOf } from '../http/register-rest.js';
 import { requestIdOf } from '../http/request-id.js';
 import { appRouter } from './router.js';
 import type { AppRouter } from './router.js';
@@ -22,6 +23,7 @@ export async function registerTrpc(app: FastifyInstance, runtime: ApiRuntime): P
         requestId: requestIdOf(req),
         headers: req.headers,
         ip: req.ip,
+        certificateSubject: certificateSubjectOf(req),
       }),
       onError: ({ error, req }) => {
         const causeCode = (error.cause as { code?: unknown } | undefined)?.code;

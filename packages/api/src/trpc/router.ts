@@ -1,3 +1,4 @@
+import type { Action, Principal } from '@needle/security';
 import { z } from 'zod';
 
 import {
@@ -16,6 +17,22 @@ import {
   listSnapshots,
   restoreSnapshot,
 } from '../handlers/snapshots.js';
+import {
+  checkPermission,
+  createKey,
+  createRole,
+  deleteRole,
+  grantRole,
+  listGrants,
+  listKeys,
+  listRoles,
+  queryAudit,
+  revokeKey,
+  revokeRole,
+  verifyAudit,
+  whoami,
+  type Caller,
+} from '../handlers/security.js';
 import { health, info, readiness, save } from '../handlers/system.js';
 import {
   deleteBatch,
@@ -37,6 +54,15 @@ import {
   recommendBody,
   searchBody,
 } from '../schemas/search.js';
+import {
+  auditQuery,
+  checkBody,
+  createKeyBody,
+  createRoleBody,
+  grantBody,
+  keyParams,
+  roleParams,
+} from '../schemas/security.js';
 import { createSnapshotBody } from '../schemas/snapshots.js';
 import {
   batchInsertBody,
@@ -52,14 +78,9 @@ const collection = z.object({ collection: z.string() });
 const inCollection = <T extends z.ZodRawShape>(schema: z.ZodObject<T>) =>
   schema.extend({ collection: z.string() });
 
-function read(operation: Operation | 'http', route: string) {
-  return securedProcedure({ permission: 'read', operation, route });
-}
-function write(operation: Operation | 'http', route: string) {
-  return securedProcedure({ permission: 'write', operation, route });
-}
-function admin(operation: Operation | 'http', route: string) {
-  return securedProcedure({ permission: 'admin', operation, route });
+/** A procedure that needs `action` (on the input's collection for collection actions). */
+function needs(action: Action | 'authenticated', operation: Operation | 'http', route: string) {
+  return securedProcedure({ action, operation, route });
 }
 
 /**
@@ -70,96 +91,140 @@ export const appRouter = router({
   system: router({
     health: publicProcedure.query(({ ctx }) => health(ctx.runtime)),
     ready: publicProcedure.query(({ ctx }) => readiness(ctx.runtime)),
-    info: read('http', 'system.info').query(({ ctx }) => info(ctx.runtime)),
-    save: admin('http', 'system.save').mutation(({ ctx }) => save(ctx.runtime)),
+    info: needs('collections.list', 'http', 'system.info').query(({ ctx }) => info(ctx.runtime)),
+    save: needs('config.manage', 'http', 'system.save').mutation(({ ctx }) => save(ctx.runtime)),
   }),
   collections: router({
-    list: read('list', 'collections.list')
+    list: needs('collections.list', 'list', 'collections.list')
       .input(apiInput(listCollectionsQuery))
       .query(({ ctx, input }) => listCollections(ctx.runtime, input)),
-    create: admin('http', 'collections.create')
+    create: needs('collections.manage', 'http', 'collections.create')
       .input(apiInput(createCollectionBody, { name: 'INVALID_COLLECTION_NAME' }))
       .mutation(({ ctx, input }) => createCollection(ctx.runtime, input)),
-    get: read('get', 'collections.get')
+    get: needs('read', 'get', 'collections.get')
       .input(apiInput(collection))
       .query(({ ctx, input }) => getCollection(ctx.runtime, input.collection)),
-    drop: admin('http', 'collections.drop')
+    drop: needs('collections.manage', 'http', 'collections.drop')
       .input(apiInput(collection))
       .mutation(({ ctx, input }) => dropCollection(ctx.runtime, input.collection)),
-    compact: admin('compact', 'collections.compact')
+    compact: needs('collections.manage', 'compact', 'collections.compact')
       .input(apiInput(collection))
       .mutation(({ ctx, input }) => compactCollection(ctx.runtime, input.collection)),
-    indexStatus: read('get', 'collections.indexStatus')
+    indexStatus: needs('read', 'get', 'collections.indexStatus')
       .input(apiInput(collection))
       .query(({ ctx, input }) => indexStatus(ctx.runtime, input.collection)),
-    export: read('export', 'collections.export')
+    export: needs('read', 'export', 'collections.export')
       .input(apiInput(inCollection(exportQuery)))
       .query(({ ctx, input }) => exportCollection(ctx.runtime, input.collection, input)),
   }),
   vectors: router({
-    insert: write('insert', 'vectors.insert')
+    insert: needs('write', 'insert', 'vectors.insert')
       .input(apiInput(inCollection(insertVectorBody)))
       .mutation(({ ctx, input }) => insertVector(ctx.runtime, input.collection, input)),
-    insertBatch: write('batch_insert', 'vectors.insertBatch')
+    insertBatch: needs('write', 'batch_insert', 'vectors.insertBatch')
       .use(batchGuard('vectors'))
       .input(apiInput(inCollection(batchInsertBody)))
       .mutation(({ ctx, input }) => insertBatch(ctx.runtime, input.collection, input)),
-    upsert: write('upsert', 'vectors.upsert')
+    upsert: needs('write', 'upsert', 'vectors.upsert')
       .input(apiInput(inCollection(insertVectorBody)))
       .mutation(({ ctx, input }) => upsertVector(ctx.runtime, input.collection, input)),
-    get: read('get', 'vectors.get')
+    get: needs('read', 'get', 'vectors.get')
       .input(apiInput(collection.extend({ id: z.string() })))
       .query(({ ctx, input }) => getVector(ctx.runtime, input.collection, input.id)),
-    delete: write('delete', 'vectors.delete')
+    delete: needs('delete', 'delete', 'vectors.delete')
       .input(apiInput(collection.extend({ id: z.string() })))
       .mutation(({ ctx, input }) => deleteVector(ctx.runtime, input.collection, input.id)),
-    deleteBatch: write('delete', 'vectors.deleteBatch')
+    deleteBatch: needs('delete', 'delete', 'vectors.deleteBatch')
       .use(batchGuard('ids'))
       .input(apiInput(inCollection(deleteBatchBody)))
       .mutation(({ ctx, input }) => deleteBatch(ctx.runtime, input.collection, input)),
-    updateMetadata: write('update_metadata', 'vectors.updateMetadata')
+    updateMetadata: needs('write', 'update_metadata', 'vectors.updateMetadata')
       .input(apiInput(inCollection(updateMetadataBody).extend({ id: z.string() })))
       .mutation(({ ctx, input }) => updateMetadata(ctx.runtime, input.collection, input.id, input)),
-    list: read('list', 'vectors.list')
+    list: needs('read', 'list', 'vectors.list')
       .input(apiInput(inCollection(listVectorsQuery)))
       .query(({ ctx, input }) => listVectors(ctx.runtime, input.collection, input)),
   }),
   search: router({
-    search: read('search', 'search.search')
+    search: needs('search', 'search', 'search.search')
       .input(apiInput(inCollection(searchBody)))
       .query(({ ctx, input }) => search(ctx.runtime, input.collection, input)),
-    batch: read('batch_search', 'search.batch')
+    batch: needs('search', 'batch_search', 'search.batch')
       .use(batchGuard('vectors'))
       .input(apiInput(inCollection(batchSearchBody)))
       .query(({ ctx, input }) => batchSearch(ctx.runtime, input.collection, input)),
-    radius: read('radius_search', 'search.radius')
+    radius: needs('search', 'radius_search', 'search.radius')
       .input(apiInput(inCollection(radiusSearchBody)))
       .query(({ ctx, input }) => radiusSearch(ctx.runtime, input.collection, input)),
-    query: read('query', 'search.query')
+    query: needs('search', 'query', 'search.query')
       .input(apiInput(inCollection(queryBody)))
       .query(({ ctx, input }) => query(ctx.runtime, input.collection, input)),
-    count: read('count', 'search.count')
+    count: needs('search', 'count', 'search.count')
       .input(apiInput(inCollection(countBody)))
       .query(({ ctx, input }) => count(ctx.runtime, input.collection, input)),
-    recommend: read('recommend', 'search.recommend')
+    recommend: needs('search', 'recommend', 'search.recommend')
       .input(apiInput(inCollection(recommendBody)))
       .query(({ ctx, input }) => recommend(ctx.runtime, input.collection, input)),
   }),
   snapshots: router({
-    list: read('snapshot', 'snapshots.list')
+    list: needs('read', 'snapshot', 'snapshots.list')
       .input(apiInput(collection))
       .query(({ ctx, input }) => listSnapshots(ctx.runtime, input.collection)),
-    create: admin('snapshot', 'snapshots.create')
+    create: needs('collections.manage', 'snapshot', 'snapshots.create')
       .input(apiInput(inCollection(createSnapshotBody)))
       .mutation(({ ctx, input }) => createSnapshot(ctx.runtime, input.collection, input)),
-    restore: admin('snapshot', 'snapshots.restore')
+    restore: needs('collections.manage', 'snapshot', 'snapshots.restore')
       .input(apiInput(collection.extend({ snapshot: z.string() })))
       .mutation(({ ctx, input }) => restoreSnapshot(ctx.runtime, input.collection, input.snapshot)),
-    delete: admin('snapshot', 'snapshots.delete')
+    delete: needs('collections.manage', 'snapshot', 'snapshots.delete')
       .input(apiInput(collection.extend({ snapshot: z.string() })))
       .mutation(({ ctx, input }) => deleteSnapshot(ctx.runtime, input.collection, input.snapshot)),
   }),
+  security: router({
+    whoami: needs('authenticated', 'http', 'security.whoami').query(({ ctx }) =>
+      whoami(ctx.runtime, caller(ctx)),
+    ),
+    roles: needs('roles.manage', 'http', 'security.roles').query(({ ctx }) =>
+      listRoles(ctx.runtime),
+    ),
+    createRole: needs('roles.manage', 'http', 'security.createRole')
+      .input(apiInput(createRoleBody))
+      .mutation(({ ctx, input }) => createRole(ctx.runtime, input, caller(ctx))),
+    deleteRole: needs('roles.manage', 'http', 'security.deleteRole')
+      .input(apiInput(roleParams))
+      .mutation(({ ctx, input }) => deleteRole(ctx.runtime, input.role, caller(ctx))),
+    grants: needs('roles.manage', 'http', 'security.grants').query(({ ctx }) =>
+      listGrants(ctx.runtime),
+    ),
+    grant: needs('roles.manage', 'http', 'security.grant')
+      .input(apiInput(grantBody))
+      .mutation(({ ctx, input }) => grantRole(ctx.runtime, input, caller(ctx))),
+    revoke: needs('roles.manage', 'http', 'security.revoke')
+      .input(apiInput(grantBody))
+      .mutation(({ ctx, input }) => revokeRole(ctx.runtime, input, caller(ctx))),
+    keys: needs('keys.manage', 'http', 'security.keys').query(({ ctx }) => listKeys(ctx.runtime)),
+    createKey: needs('keys.manage', 'http', 'security.createKey')
+      .input(apiInput(createKeyBody))
+      .mutation(({ ctx, input }) => createKey(ctx.runtime, input, caller(ctx))),
+    revokeKey: needs('keys.manage', 'http', 'security.revokeKey')
+      .input(apiInput(keyParams))
+      .mutation(({ ctx, input }) => revokeKey(ctx.runtime, input.id, caller(ctx))),
+    audit: needs('audit.read', 'http', 'security.audit')
+      .input(apiInput(auditQuery))
+      .query(({ ctx, input }) => queryAudit(ctx.runtime, input)),
+    verifyAudit: needs('audit.read', 'http', 'security.verifyAudit').query(({ ctx }) =>
+      verifyAudit(ctx.runtime),
+    ),
+    check: needs('roles.manage', 'http', 'security.check')
+      .input(apiInput(checkBody))
+      .query(({ ctx, input }) => checkPermission(ctx.runtime, input)),
+  }),
 });
+
+/** The caller of a secured procedure, for audit entries. */
+function caller(ctx: { principal: Principal | undefined; ip: string; requestId: string }): Caller {
+  return { principal: ctx.principal, ip: ctx.ip, requestId: ctx.requestId };
+}
 
 /** The router's type, all the console imports from the API (`import type`). */
 export type AppRouter = typeof appRouter;

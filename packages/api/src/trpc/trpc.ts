@@ -1,5 +1,6 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import { isEngineError } from '@needle/engine';
+import type { Principal } from '@needle/security';
 
 import { ApiError } from '../api-error.js';
 import type { RouteAccess } from '../context.js';
@@ -14,6 +15,7 @@ export interface TrpcContext {
   readonly requestId: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly ip: string;
+  readonly certificateSubject: string | undefined;
 }
 
 /** The extra `data` of every tRPC error: the REST error's code, help and request id. */
@@ -81,21 +83,27 @@ const mapErrors = t.middleware(async ({ ctx, next }) => {
 /** Procedures with error mapping; every API procedure starts here. */
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/** A procedure behind the access seam (`ApiContext.authorize`). */
+/** A procedure behind the access decision; its context gains the `principal`. */
 export function securedProcedure(access: Omit<RouteAccess, 'collection'>) {
   return publicProcedure.use(async ({ ctx, getRawInput, next }) => {
-    const authorize = ctx.runtime.ctx.authorize;
+    const authorize = ctx.runtime.authorize;
+    let principal: Principal | undefined;
     if (authorize) {
       const raw = (await getRawInput()) as { collection?: unknown } | undefined;
-      await authorize(
-        { headers: ctx.headers, ip: ctx.ip, requestId: ctx.requestId },
+      principal = await authorize(
+        {
+          headers: ctx.headers,
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          certificateSubject: ctx.certificateSubject,
+        },
         {
           ...access,
           collection: typeof raw?.collection === 'string' ? raw.collection : undefined,
         },
       );
     }
-    return next();
+    return next({ ctx: { principal } });
   });
 }
 

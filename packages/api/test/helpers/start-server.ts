@@ -14,6 +14,7 @@ import type {
   ApiMetrics,
   MemoryRefusal,
   Readiness,
+  SecurityServices,
 } from '../../src/index.js';
 
 /** An ApiMetrics that keeps what it was told, so tests can read it back. */
@@ -76,6 +77,8 @@ export async function startServer(
     db?: DatabaseConfig;
     setup?: (app: FastifyInstance) => void;
     authorize?: ApiContext['authorize'];
+    /** Turns access control on over the test database. */
+    security?: (db: Database) => SecurityServices;
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'needle-api-'));
@@ -106,6 +109,10 @@ export async function startServer(
     version: '9.9.9-test',
     ...(options.authorize ? { authorize: options.authorize } : {}),
   };
+  if (options.security) {
+    const services = options.security(db);
+    Object.assign(ctx, { security: () => services });
+  }
   const app = Fastify({ bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024, logger: false });
   await registerNeedleApi(app, ctx);
   options.setup?.(app);

@@ -1,0 +1,276 @@
+import {
+  ACTIONS,
+  AccessControl,
+  AuditLog,
+  Authenticator,
+  BUILT_IN_ROLES,
+  allows,
+  parsePermission,
+  type Action,
+} from '@needle/security';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { allRoutes } from '../src/index.js';
+import type { AppRouter } from '../src/index.js';
+import { startServer, vectorOf, type TestServer } from './helpers/start-server.js';
+
+let s: TestServer;
+let access: AccessControl;
+let audit: AuditLog;
+const keys: Record<string, string> = {};
+
+beforeAll(async () => {
+  s = await startServer({
+    security: (db) => {
+      access = new AccessControl(db);
+      audit = new AuditLog(db);
+      return { access, audit, authenticator: new Authenticator({ access }) };
+    },
+  });
+  for (const role of ['reader', 'writer', 'admin']) {
+    keys[role] = (await access.createApiKey({ name: role, roles: [role] })).key;
+  }
+  const admin = { 'x-api-key': keys.admin! };
+  expect(
+    (await s.call('POST', '/v1/collections', { name: 'docs', dimensions: 8 }, admin)).status,
+  ).toBe(201);
+  const vectors = Array.from({ length: 5 }, (_, i) => ({ id: `v${i}`, vector: vectorOf(i) }));
+  expect(
+    (await s.call('POST', '/v1/collections/docs/vectors/batch', { vectors }, admin)).status,
+  ).toBe(200);
+});
+afterAll(async () => {
+  await audit.flush();
+  await access.settled();
+  await s.close();
+});
+
+/** A concrete path for a route pattern. */
+const concrete = (path: string) =>
+  path
+    .replace(':name', 'docs')
+    .replace(':id', 'v0')
+    .replace(':snapshot', 'snap')
+    .replace(':role', 'nobody');
+
+/** Whether a built-in role may do an action on the `docs` collection (or globally). */
+const roleMay = (role: keyof typeof BUILT_IN_ROLES, action: Action) =>
+  BUILT_IN_ROLES[role].some((p) => allows(parsePermission(p), action, 'docs'));
+
+describe('the route table', () => {
+  it('has a declared action on every route, public only for probes and the document', () => {
+    for (const route of allRoutes) {
+      expect(route.action, route.id).toBeDefined();
+      expect([...ACTIONS, 'authenticated', 'public'], route.id).toContain(route.action);
+      if (route.action === 'public') {
+        expect(route.kind, route.id).toBe('infra');
+        expect(route.secured, route.id).toBe(false);
+      } else {
+        expect(route.secured, route.id).toBe(true);
+      }
+    }
+  });
+});
+
+describe('route × role matrix', () => {
+  // Destructive routes last, so the collection the others need still exists.
+  const order = (id: string) => (/^(deleteCollection|restoreSnapshot)$/.test(id) ? 1 : 0);
+  const secured = allRoutes.filter((r) => r.secured).sort((a, b) => order(a.id) - order(b.id));
+
+  for (const role of ['reader', 'writer', 'admin'] as const) {
+    for (const prefix of ['/v1', '']) {
+      it(`${role}: every secured route ${prefix ? 'under /v1' : 'unprefixed'} allows or refuses as the role says`, async () => {
+        const mismatches: string[] = [];
+        for (const route of secured) {
+          if (route.kind === 'infra' && prefix) continue;
+          if (role === 'admin' && /^(deleteCollection)$/.test(route.id)) continue;
+          const expected =
+            route.action === 'authenticated' ? true : roleMay(role, route.action as Action);
+          const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+          const res = await s.call(route.method, `${prefix}${concrete(route.path)}`, body, {
+            'x-api-key': keys[role]!,
+          });
+          const refused = res.status === 403;
+          if (res.status === 401) mismatches.push(`${route.id}: 401`);
+          if (refused === expected) {
+            mismatches.push(
+              `${route.method} ${route.path} (${route.action}): ${res.status} ${res.text.slice(0, 120)}`,
+            );
+          }
+          if (refused) expect(res.body.code).toBe('FORBIDDEN');
+        }
+        expect(mismatches).toEqual([]);
+      });
+    }
+  }
+});
+
+describe('credentials', () => {
+  it('refuses missing, malformed, forged, revoked and expired credentials with their reasons, audited', async () => {
+    const cases: [string, Record<string, string>][] = [
+      ['CREDENTIALS_MISSING', {}],
+      ['CREDENTIALS_MALFORMED', { 'x-api-key': 'not-a-key' }],
+      ['API_KEY_UNKNOWN', { 'x-api-key': `${keys.reader!.slice(0, 16)}${'B'.repeat(43)}` }],
+      ['CREDENTIALS_MALFORMED', { authorization: 'Basic dXNlcjpwYXNz' }],
+      ['TOKEN_INVALID', { authorization: 'Bearer a.b.c' }],
+    ];
+    const revoked = await access.createApiKey({ name: 'gone', roles: ['reader'] });
+    await access.revokeApiKey(revoked.info.id);
+    cases.push(['API_KEY_REVOKED', { 'x-api-key': revoked.key }]);
+    const expiring = await access.createApiKey({
+      name: 'brief',
+      roles: ['reader'],
+      expiresAt: Date.now() + 300,
+    });
+    await new Promise((r) => setTimeout(r, 350));
+    cases.push(['API_KEY_EXPIRED', { 'x-api-key': expiring.key }]);
+
+    for (const [reason, headers] of cases) {
+      const res = await s.call(
+        'POST',
+        '/v1/collections/docs/search',
+        { vector: vectorOf(1), k: 1 },
+        headers,
+      );
+      expect(res.status, reason).toBe(401);
+      expect(res.body, reason).toMatchObject({ code: 'UNAUTHORIZED', reason });
+      expect(res.headers.get('www-authenticate')).toBe('Bearer, ApiKey');
+    }
+    await audit.flush();
+    const denied = audit.query({ action: 'search' }).filter((e) => !e.allowed);
+    expect(denied.map((e) => e.detail?.reason)).toEqual(
+      expect.arrayContaining(cases.map(([r]) => r)),
+    );
+  });
+
+  it('audits allowed reads once per request at collection level, and the chain verifies', async () => {
+    await s.call(
+      'POST',
+      '/v1/collections/docs/search',
+      { vector: vectorOf(2), k: 3 },
+      { 'x-api-key': keys.reader! },
+    );
+    await audit.flush();
+    const [last] = audit.query({ action: 'search', descending: true, limit: 1 });
+    expect(last).toMatchObject({ allowed: true, collection: 'docs', source: '127.0.0.1' });
+    expect(JSON.stringify(last)).not.toContain(String(vectorOf(2)[0]));
+    const verify = await s.call('GET', '/v1/admin/audit/verify', undefined, {
+      'x-api-key': keys.admin!,
+    });
+    expect(verify.body).toMatchObject({ ok: true });
+  });
+});
+
+describe('administration', () => {
+  it('creates a scoped role, a key with it, checks and revokes it, every change audited', async () => {
+    const admin = { 'x-api-key': keys.admin! };
+    const role = await s.call(
+      'POST',
+      '/v1/admin/roles',
+      { name: 'docs-searcher', permissions: ['docs:search'] },
+      admin,
+    );
+    expect(role.status).toBe(201);
+    const bad = await s.call(
+      'POST',
+      '/v1/admin/roles',
+      { name: 'bad', permissions: ['docs:fly'] },
+      admin,
+    );
+    expect(bad.body).toMatchObject({ code: 'INVALID_PERMISSION' });
+    const created = await s.call(
+      'POST',
+      '/v1/admin/keys',
+      { name: 'scoped', roles: ['docs-searcher'] },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const scoped = { 'x-api-key': created.body.key as string };
+    expect(created.body.key).toMatch(/^nk_/);
+    const listed = await s.call('GET', '/v1/admin/keys', undefined, admin);
+    expect(listed.text).not.toContain((created.body.key as string).slice(16));
+
+    expect(
+      (await s.call('POST', '/v1/collections/docs/search', { vector: vectorOf(1), k: 1 }, scoped))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await s.call(
+          'POST',
+          '/v1/collections/docs/vectors',
+          { id: 'n', vector: vectorOf(9) },
+          scoped,
+        )
+      ).status,
+    ).toBe(403);
+    const who = await s.call('GET', '/v1/auth/whoami', undefined, scoped);
+    expect(who.body).toMatchObject({ roles: ['docs-searcher'], permissions: ['docs:search'] });
+
+    const check = await s.call(
+      'POST',
+      '/v1/admin/permissions/check',
+      { key_id: created.body.id, action: 'search', collection: 'other' },
+      admin,
+    );
+    expect(check.body).toMatchObject({ allowed: false });
+    const grant = await s.call(
+      'POST',
+      '/v1/admin/grants',
+      { principal: `key:${created.body.id}`, role: 'writer' },
+      admin,
+    );
+    expect(grant.body.roles).toEqual(['writer']);
+    expect(
+      (
+        await s.call(
+          'POST',
+          '/v1/collections/docs/vectors',
+          { id: 'n', vector: vectorOf(9) },
+          scoped,
+        )
+      ).status,
+    ).toBe(201);
+
+    expect(
+      (await s.call('POST', `/v1/admin/keys/${created.body.id}/revoke`, undefined, admin)).status,
+    ).toBe(200);
+    expect(
+      (await s.call('POST', '/v1/collections/docs/search', { vector: vectorOf(1), k: 1 }, scoped))
+        .body,
+    ).toMatchObject({ reason: 'API_KEY_REVOKED' });
+
+    const trail = await s.call('GET', '/v1/admin/audit?limit=1000', undefined, admin);
+    const actions = (trail.body.entries as { action: string }[]).map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['roles.create', 'keys.create', 'roles.grant', 'keys.revoke']),
+    );
+  });
+
+  it('enforces the same on tRPC: a reader may search but not create keys', async () => {
+    const client = (key: string) =>
+      createTRPCClient<AppRouter>({
+        links: [
+          httpBatchLink({
+            url: `${s.base}/trpc`,
+            headers: { 'x-api-key': key },
+            methodOverride: 'POST',
+          }),
+        ],
+      });
+    const reader = client(keys.reader!);
+    const results = await reader.search.search.query({
+      collection: 'docs',
+      vector: vectorOf(3),
+      k: 2,
+    });
+    expect(results.results).toHaveLength(2);
+    await expect(
+      reader.security.createKey.mutate({ name: 'x', roles: ['admin'] }),
+    ).rejects.toMatchObject({
+      data: { apiCode: 'FORBIDDEN' },
+    });
+    expect((await client(keys.admin!).security.whoami.query()).roles).toEqual(['admin']);
+  });
+});
