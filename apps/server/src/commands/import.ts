@@ -3,7 +3,8 @@ import type { LineSource } from '../jsonl/read-lines.js';
 import { parseRecordLine } from '../jsonl/parse-record-line.js';
 import type { CollectionShape, NeedleBackend, WireRecord } from './backend.js';
 import { isRecordError } from './backend.js';
-import { CommandError } from './command-error.js';
+import { CommandError, EXIT_CODES } from './command-error.js';
+import type { ExitCode } from './command-error.js';
 import { formatBytes, startProgress } from './progress.js';
 
 /** Options of `needle import`. */
@@ -215,6 +216,43 @@ export async function runImport(
   if (options.json) print(JSON.stringify(summary, null, 2));
   else printSummary(summary, bytesRead, print);
   return summary;
+}
+
+/**
+ * The exit status of an import, and what to say on standard error when not every line went
+ * in: stopped at a bad line (`--on-error stop`) is a failure; bad or duplicate lines
+ * skipped make it partial.
+ */
+export function importOutcome(summary: ImportSummary): {
+  exitCode: ExitCode;
+  error: string | null;
+} {
+  if (summary.interrupted) {
+    return {
+      exitCode: EXIT_CODES.INTERRUPTED,
+      error: `needle: interrupted; ${summary.imported.toLocaleString('en')} vectors were imported before\n  Run the import again with --upsert to finish it.`,
+    };
+  }
+  if (summary.stoppedAtLine !== null) {
+    const problem =
+      summary.failures.find((f) => f.line === summary.stoppedAtLine) ??
+      summary.duplicates.find((d) => d.line === summary.stoppedAtLine);
+    return {
+      exitCode: EXIT_CODES.FAILED,
+      error:
+        `needle: line ${summary.stoppedAtLine} of ${summary.source}: ${problem?.reason ?? 'not imported'}\n` +
+        `  The import stopped there (--on-error stop); ${summary.imported.toLocaleString('en')} vectors were imported before. ` +
+        'Fix the line and run the import again with --upsert, or pass --on-error skip to import the other lines.',
+    };
+  }
+  const missed = summary.failed + summary.skipped;
+  if (missed === 0) return { exitCode: EXIT_CODES.OK, error: null };
+  return {
+    exitCode: EXIT_CODES.PARTIAL,
+    error:
+      `needle: ${missed.toLocaleString('en')} of ${summary.lines.toLocaleString('en')} lines were not imported (listed above)\n` +
+      '  Fix them and import those lines again; --upsert replaces ids that exist.',
+  };
 }
 
 /**

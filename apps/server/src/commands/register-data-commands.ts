@@ -8,8 +8,7 @@ import { CommandError, describeFailure, EXIT_CODES, EXIT_CODES_HELP } from './co
 import type { ExitCode } from './command-error.js';
 import { runCompact } from './compact.js';
 import { runExport } from './export.js';
-import { runImport } from './import.js';
-import type { ImportSummary } from './import.js';
+import { importOutcome, runImport } from './import.js';
 import { runInfo } from './info.js';
 import { addTargetOptions, withBackend } from './open-backend.js';
 import type { TargetOptions } from './open-backend.js';
@@ -223,43 +222,6 @@ type ExportFlags = TargetOptions & {
 };
 
 type CompactFlags = TargetOptions & { all?: boolean; dryRun?: boolean; json?: boolean };
-
-/**
- * The exit status of an import, and what to say on standard error when not every line went
- * in: stopped at a bad line (`--on-error stop`) is a failure; bad or duplicate lines
- * skipped make it partial.
- */
-export function importOutcome(summary: ImportSummary): {
-  exitCode: ExitCode;
-  error: string | null;
-} {
-  if (summary.interrupted) {
-    return {
-      exitCode: EXIT_CODES.INTERRUPTED,
-      error: `needle: interrupted; ${summary.imported.toLocaleString('en')} vectors were imported before\n  Run the import again with --upsert to finish it.`,
-    };
-  }
-  if (summary.stoppedAtLine !== null) {
-    const problem =
-      summary.failures.find((f) => f.line === summary.stoppedAtLine) ??
-      summary.duplicates.find((d) => d.line === summary.stoppedAtLine);
-    return {
-      exitCode: EXIT_CODES.FAILED,
-      error:
-        `needle: line ${summary.stoppedAtLine} of ${summary.source}: ${problem?.reason ?? 'not imported'}\n` +
-        `  The import stopped there (--on-error stop); ${summary.imported.toLocaleString('en')} vectors were imported before. ` +
-        'Fix the line and run the import again with --upsert, or pass --on-error skip to import the other lines.',
-    };
-  }
-  const missed = summary.failed + summary.skipped;
-  if (missed === 0) return { exitCode: EXIT_CODES.OK, error: null };
-  return {
-    exitCode: EXIT_CODES.PARTIAL,
-    error:
-      `needle: ${missed.toLocaleString('en')} of ${summary.lines.toLocaleString('en')} lines were not imported (listed above)\n` +
-      '  Fix them and import those lines again; --upsert replaces ids that exist.',
-  };
-}
 
 /**
  * Gives a data command its help epilogue (examples, exit statuses) and its error handling:

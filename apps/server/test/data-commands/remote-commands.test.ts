@@ -10,6 +10,7 @@ import { loadServerConfig } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import type { NeedleServer } from '../../src/server/create-server.js';
 import { LogCapture } from '../helpers.js';
+import { records } from './fixtures.js';
 import { runNeedle } from './run-needle.js';
 
 let root: string;
@@ -30,19 +31,6 @@ afterAll(async () => {
   await server.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-/** JSONL records of exact float32 values, as `needle export` writes them. */
-function records(count: number, dimensions: number, from = 0): string {
-  let out = '';
-  for (let i = from; i < from + count; i++) {
-    const vector = Array.from(
-      { length: dimensions },
-      (_, d) => (((i * 5 + d * 11) % 53) - 26) / 4 || 0.25,
-    );
-    out += `${JSON.stringify({ id: `r-${i}`, vector, metadata: { i } })}\n`;
-  }
-  return out;
-}
 
 async function rest<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${url}${path}`, {
@@ -142,7 +130,7 @@ describe('the data commands against a running server (--url)', () => {
 
   it('compacts on the server: the dry run estimates, the compaction removes the deleted', async () => {
     await rest('POST', '/v1/collections/remote/vectors/delete-batch', {
-      ids: Array.from({ length: 300 }, (_, i) => `r-${i}`),
+      ids: Array.from({ length: 300 }, (_, i) => `doc-${i}`),
     });
     const dry = await runNeedle(['compact', 'remote', '--url', url, '--dry-run', '--json']);
     expect(dry.code).toBe(0);
