@@ -478,6 +478,7 @@ export class Database {
               c.currentIndex(),
               seq,
               this.#keyring,
+              c.deletedSlots,
             ).catch((err: unknown) => {
               throw mapStorageError(err, `saving the index of "${c.name}"`);
             });
@@ -509,7 +510,7 @@ export class Database {
       );
       if (found.status === 'loaded') {
         const { replayed } = await collection.load({
-          saved: { index: found.index, seq: found.seq },
+          saved: { index: found.index, seq: found.seq, deletedSlots: found.deletedSlots },
           onProgress,
         });
         if (replayed === 0) this.#savedVersion.set(collection.name, collection.changeVersion);

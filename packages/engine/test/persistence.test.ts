@@ -97,6 +97,26 @@ describe('a durable database', () => {
     expect(col.size).toBe(1098);
     expect((await col.search(vectors[1050]!, 1)).hits[0]!.id).toBe('doc-1050');
     expect((await col.search(vectors[1]!, 3)).hits.map((h) => h.id)).not.toContain('doc-1');
+    // Deleted before the save or replayed after it, their slots still count as fragmentation.
+    expect(col.stats().deletedCount).toBe(2);
+    await reopened.close();
+  });
+
+  it('remembers the slots of deleted vectors across a restart, until compaction frees them', async () => {
+    const path = fresh();
+    const db = await Database.open(path);
+    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    await docs.insertMany(records.slice(0, 500));
+    await docs.deleteMany(records.slice(0, 150).map((r) => r.id));
+    await db.close();
+
+    const reopened = await Database.open(path);
+    const col = reopened.collection('docs');
+    expect(reopened.openReport.collections[0]).toMatchObject({ index: 'loaded' });
+    expect(col.stats()).toMatchObject({ count: 350, deletedCount: 150, fragmentationRatio: 0.3 });
+    const report = await col.compact();
+    expect(report).toMatchObject({ removed: 150 });
+    expect(col.stats()).toMatchObject({ count: 350, deletedCount: 0 });
     await reopened.close();
   });
 

@@ -111,7 +111,10 @@ export class Collection {
    * without one, the index is rebuilt from the stored vectors, with progress.
    */
   async load(
-    options: { saved?: { index: VectorIndex; seq: number }; onProgress?: ProgressListener } = {},
+    options: {
+      saved?: { index: VectorIndex; seq: number; deletedSlots?: number };
+      onProgress?: ProgressListener;
+    } = {},
   ): Promise<{ replayed: number; rebuilt: number }> {
     const core = this.#core;
     // Everything stored now is loaded below, so the index will cover every change so far.
@@ -126,14 +129,17 @@ export class Collection {
       core.index.close();
       core.index = options.saved.index;
       let replayed = 0;
+      let removed = 0;
       core.storage.changesSince(this.name, options.saved.seq, (change) => {
         replayed += 1;
         const inIndex = core.index.has(change.key);
         const live = core.state.ids[change.key] !== undefined;
         if (live && !inIndex && readIndexedVector(core, change.key, row))
           addToIndex(core, Uint32Array.of(change.key), [row]);
-        else if (!live && inIndex) core.index.remove(Uint32Array.of(change.key));
+        else if (!live && inIndex) removed += core.index.remove(Uint32Array.of(change.key));
       });
+      // The saved index keeps the slots of vectors deleted before it was saved.
+      core.state.deletedSlots = (options.saved.deletedSlots ?? 0) + removed;
       return { replayed, rebuilt: 0 };
     }
     await rebuildIndex(
@@ -303,6 +309,11 @@ export class Collection {
   /** @internal Changes with every write applied (for checkpoints to skip unchanged collections). */
   get changeVersion(): number {
     return this.#core.state.version;
+  }
+
+  /** @internal Slots of deleted vectors the index holds until compaction. */
+  get deletedSlots(): number {
+    return this.#core.state.deletedSlots;
   }
 
   /** @internal The change-log seq up to which every change of this collection is indexed. */

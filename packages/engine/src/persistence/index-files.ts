@@ -20,6 +20,8 @@ interface IndexFileHeader {
   collection: string;
   /** Every change-log entry up to this seq is in the index. */
   seq: number;
+  /** Slots of deleted vectors the index still holds (tombstones until compaction). */
+  deletedSlots?: number;
   dimensions: number;
   distance: string;
   quantization: string;
@@ -64,6 +66,7 @@ export async function saveIndexFile(
   index: VectorIndex,
   seq: number,
   keyring: Keyring | undefined,
+  deletedSlots = 0,
 ): Promise<{ bytes: number } | null> {
   if (!index.save) return null;
   mkdirSync(indexDir(dbPath), { recursive: true });
@@ -75,6 +78,7 @@ export async function saveIndexFile(
       version: INDEX_FILE_VERSION,
       collection: hashName(collection),
       seq,
+      deletedSlots,
       dimensions: config.dimensions,
       distance: config.distance,
       quantization: config.quantization,
@@ -92,7 +96,7 @@ export async function saveIndexFile(
 
 /** What opening a saved index found. */
 export type LoadedIndex =
-  | { status: 'loaded'; index: VectorIndex; seq: number }
+  | { status: 'loaded'; index: VectorIndex; seq: number; deletedSlots: number }
   | { status: 'missing' }
   | { status: 'damaged'; reason: string };
 
@@ -136,7 +140,8 @@ export async function loadIndexFile(
     index.load(scratch);
     if (index.dimensions !== config.dimensions)
       return { status: 'damaged', reason: 'the saved index has other dimensions' };
-    return { status: 'loaded', index, seq: h.seq };
+    const deletedSlots = typeof h.deletedSlots === 'number' ? h.deletedSlots : 0;
+    return { status: 'loaded', index, seq: h.seq, deletedSlots };
   } catch (err) {
     if (isEngineError(err, 'WRONG_KEY') || isEngineError(err, 'KEY_UNAVAILABLE')) throw err;
     const reason = isEngineError(err)
