@@ -32,6 +32,13 @@ interface NeedleRouteConfig {
   needleOperation?: Operation | 'http';
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The operation label of an API route, for error metrics. */
+    needleOperation?: Operation | 'http';
+  }
+}
+
 /**
  * The root-scope HTTP plumbing every route shares, the host's own included: the JSON body
  * parser (everything else is 415), the request id, security headers, the error handler
@@ -129,7 +136,7 @@ export function registerRoutes(
       app.route({
         method: route.method,
         url,
-        config: { needleOperation: route.operation } satisfies NeedleRouteConfig,
+        config: { needleOperation: route.operation },
         // The seam for authentication and access control (ApiContext.authorize).
         preHandler:
           route.secured && runtime.authorize ? authorizeHook(runtime.authorize, route) : undefined,
