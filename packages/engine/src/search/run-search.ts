@@ -201,9 +201,10 @@ function plainSearch(ctx: SearchContext, req: SearchRequest): Promise<SearchResu
   const live = ctx.state.live;
   if (live === 0) return Promise.resolve({ hits: [], hasMore: false, nextCursor: null });
   const count = Math.min(req.ef > req.k ? req.k + 1 : req.k, live);
-  return ctx.batcher
-    .search(req.query, count, Math.max(req.ef, count))
-    .then((matches) => plainResult(ctx, req, matches, count < live && count === req.k));
+  const moreBeyondK = count < live && count === req.k;
+  return ctx.batcher.searchThen(req.query, count, Math.max(req.ef, count), (matches) =>
+    plainResult(ctx, req, matches, moreBeyondK),
+  );
 }
 
 function plainResult(
