@@ -15,8 +15,8 @@ export const verificationSummarySchema = z.object({
   message: z.string().nullable(),
   /** How long restoring the chain into a scratch copy took: the measured RTO. */
   restoreMs: z.number().nullable(),
-  /** Sample searches run against the restored copy, and how many found what they should. */
-  searches: z.object({ run: z.number().int(), passed: z.number().int() }),
+  /** Sample searches run against the restored copy, how many checked out, how many found their own vector. */
+  searches: z.object({ run: z.number().int(), passed: z.number().int(), found: z.number().int() }),
 });
 
 /** One backup in the catalog: its manifest, where it is kept, its last verification. */

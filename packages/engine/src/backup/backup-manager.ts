@@ -241,7 +241,11 @@ function summarise(outcome: BackupVerification): VerificationSummary {
         code: null,
         message: null,
         restoreMs: outcome.restoreMs,
-        searches: { run: outcome.searches.run, passed: outcome.searches.passed },
+        searches: {
+          run: outcome.searches.run,
+          passed: outcome.searches.passed,
+          found: outcome.searches.found,
+        },
       }
     : {
         at: Date.now(),
@@ -249,6 +253,6 @@ function summarise(outcome: BackupVerification): VerificationSummary {
         code: outcome.code,
         message: outcome.message,
         restoreMs: null,
-        searches: { run: 0, passed: 0 },
+        searches: { run: 0, passed: 0, found: 0 },
       };
 }

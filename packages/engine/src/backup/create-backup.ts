@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import type { ResolvedKey } from '../crypto/resolved-key.js';
@@ -98,6 +98,7 @@ export async function createBackup(
       role: BackupObject['role'];
       collection: string | null;
       sealedPayloadBytes: number;
+      uncompressedBytes: number;
     }[] = [];
     const indexed = new Map<string, number>();
     if (type === 'full') {
@@ -121,6 +122,7 @@ export async function createBackup(
           role: 'index',
           collection: c.name,
           sealedPayloadBytes: sealed.plaintextBytes,
+          uncompressedBytes: statSync(file).size,
         });
         indexed.set(c.name, c.createdAt);
       }
@@ -154,6 +156,7 @@ export async function createBackup(
       role: type === 'full' ? 'database' : 'changes',
       collection: null,
       sealedPayloadBytes: captured.payload.sealedPayloadBytes,
+      uncompressedBytes: captured.payload.uncompressedBytes,
     });
 
     const objects: BackupObject[] = [];
@@ -191,7 +194,7 @@ export async function createBackup(
         kdfSalt: existsSync(salt) ? readFileSync(salt).toString('hex') : null,
         compression,
         bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
-        uncompressedBytes: captured.payload.uncompressedBytes,
+        uncompressedBytes: kept.reduce((sum, s) => sum + s.uncompressedBytes, 0),
         objects,
         collections: captured.collections,
         auditHead: captured.facts.auditHead,

@@ -12,7 +12,7 @@ import { backupKeys, type BackupKeys } from './backup-objects.js';
 import type { BackupTarget } from './backup-target.js';
 import { buildRestoredCopy } from './build-restored-copy.js';
 import { resolveChain, selectBackup, type BackupSelection } from './resolve-chain.js';
-import { runSampleSearches, type SampleSearchReport } from './sample-searches.js';
+import { runSampleSearches, searchesFailed, type SampleSearchReport } from './sample-searches.js';
 import { syncCatalog } from './sync-catalog.js';
 
 /** Progress of a backup, restore or verification. */
@@ -127,11 +127,13 @@ export async function prepareRestoredCopy(args: {
     progress('search', 0, null);
     searches = await runSampleSearches(db, options.sampleSearches ?? 5);
     progress('search', searches.run, searches.run);
-    if (searches.passed < searches.run) {
+    if (searchesFailed(searches)) {
       throw backupCorrupt(
         last.id,
         'verification',
-        `${searches.run - searches.passed} of ${searches.run} sample searches of the restored copy did not find their own vector`,
+        searches.passed < searches.run
+          ? `${searches.run - searches.passed} of ${searches.run} sample searches of the restored copy returned hits that do not match the restored vectors`
+          : `only ${searches.found} of ${searches.run} sample searches of the restored copy found their own vector`,
         { details: { failures: searches.failures } },
       );
     }
