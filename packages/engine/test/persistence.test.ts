@@ -117,7 +117,17 @@ describe('a durable database', () => {
     const report = await col.compact();
     expect(report).toMatchObject({ removed: 150 });
     expect(col.stats()).toMatchObject({ count: 350, deletedCount: 0 });
+    const compactedBytes = col.stats().indexMemoryBytes;
     await reopened.close();
+
+    // The compacted index is what the next open loads, not the one saved before it.
+    const again = await Database.open(path);
+    expect(again.openReport.collections[0]).toMatchObject({ index: 'loaded' });
+    expect(again.collection('docs').stats()).toMatchObject({ count: 350, deletedCount: 0 });
+    expect(again.collection('docs').stats().indexMemoryBytes).toBeLessThanOrEqual(
+      compactedBytes * 1.05,
+    );
+    await again.close();
   });
 
   it('rebuilds a damaged saved index from the vectors, says so, and loses nothing', async () => {

@@ -50,12 +50,15 @@ export async function compactCollection(
       if (core.state.ids[key] !== undefined && !fresh.has(key) && readIndexedVector(core, key, row))
         fresh.add(Uint32Array.of(key), row);
     }
-    if (log.removed.length > 0) fresh.remove(Uint32Array.from(log.removed));
+    const removedMeanwhile =
+      log.removed.length > 0 ? fresh.remove(Uint32Array.from(log.removed)) : 0;
     const old = core.index;
     core.index = fresh;
     core.compactionLog = null;
     old.close();
-    core.state.deletedSlots = 0;
+    core.state.deletedSlots = removedMeanwhile;
+    // A new index: the next checkpoint must save it over the one on disk.
+    core.state.version += 1;
   } catch (err) {
     core.compactionLog = null;
     fresh.close();
