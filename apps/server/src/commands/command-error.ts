@@ -1,6 +1,6 @@
 /**
- * Exit statuses of the data commands (`needle import`, `export`, `compact`, `checkpoint`,
- * `info`). Scripts may rely on them; they are listed in each command's `--help`.
+ * Exit statuses of the `needle` commands (the data commands and the security commands).
+ * Scripts may rely on them; they are listed in each command's `--help`.
  */
 export const EXIT_CODES = {
   /** Everything asked was done. */
@@ -11,6 +11,8 @@ export const EXIT_CODES = {
   USAGE: 2,
   /** The import finished but some lines were not imported (bad or duplicate); the summary lists them. */
   PARTIAL: 3,
+  /** A check answered no: the audit chain is broken (`audit verify`), the action is denied (`roles check`). */
+  CHECK_FAILED: 4,
   /** Interrupted (Ctrl-C); what was written before stays written. */
   INTERRUPTED: 130,
 } as const;

@@ -53,6 +53,11 @@ export class EmbeddedBackend implements NeedleBackend {
     }
   }
 
+  /** The open database, for commands that work on more than vectors (keys, roles, audit). */
+  get database(): Database {
+    return this.#db;
+  }
+
   describeCollection(name: string): Promise<CollectionShape | null> {
     if (!this.#db.hasCollection(name)) return Promise.resolve(null);
     const { dimensions, distance } = this.#db.collection(name).stats();

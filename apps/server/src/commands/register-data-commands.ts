@@ -224,14 +224,18 @@ type ExportFlags = TargetOptions & {
 type CompactFlags = TargetOptions & { all?: boolean; dryRun?: boolean; json?: boolean };
 
 /**
- * Gives a data command its help epilogue (examples, exit statuses) and its error handling:
+ * Gives a command its help epilogue (examples, exit statuses) and its error handling:
  * a usage error prints `needle: <message>` and the help, and exits with status 2.
  */
-function finish(command: Command, examples: string[]): Command {
+export function finish(
+  command: Command,
+  examples: string[],
+  exitCodesHelp = EXIT_CODES_HELP,
+): Command {
   return command
     .addHelpText(
       'after',
-      `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${EXIT_CODES_HELP}\n`,
+      `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${exitCodesHelp}\n`,
     )
     .showHelpAfterError()
     .configureOutput({
@@ -247,7 +251,7 @@ function finish(command: Command, examples: string[]): Command {
  * `needle: <message>` and its help, never a stack trace. The first Ctrl-C asks the work
  * to stop at the next safe point (the signal); a second one exits at once.
  */
-function action<A extends unknown[]>(
+export function action<A extends unknown[]>(
   work: (signal: AbortSignal, ...args: A) => Promise<ExitCode>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {

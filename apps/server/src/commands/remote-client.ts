@@ -55,7 +55,7 @@ export class RemoteClient {
   }
 
   /** Sends a request and parses the JSON answer; a non-2xx answer throws {@link RemoteError}. */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const url = new URL(
       path.replace(/^\//, ''),
       this.base.href.endsWith('/') ? this.base : `${this.base.href}/`,
