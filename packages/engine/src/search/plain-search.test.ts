@@ -47,12 +47,15 @@ describe('plain search: hasMore and cursors with any breadth', () => {
     expect(seen.map((h) => h.id)).toEqual(Array.from({ length: COUNT }, (_, i) => `p${i}`));
   });
 
-  it.each([4, 10, 64])('efSearch %i: k = size answers everything, with nothing more', async (ef) => {
-    const result = await col.search([0, 0], COUNT, { efSearch: ef });
-    expect(result.hits).toHaveLength(COUNT);
-    expect(result.hasMore).toBe(false);
-    expect(result.nextCursor).toBeNull();
-  });
+  it.each([4, 10, 64])(
+    'efSearch %i: k = size answers everything, with nothing more',
+    async (ef) => {
+      const result = await col.search([0, 0], COUNT, { efSearch: ef });
+      expect(result.hits).toHaveLength(COUNT);
+      expect(result.hasMore).toBe(false);
+      expect(result.nextCursor).toBeNull();
+    },
+  );
 
   it('k + 1 = size: one more follows, whatever the breadth', async () => {
     for (const ef of [4, COUNT - 1, COUNT, 200]) {
