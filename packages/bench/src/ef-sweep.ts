@@ -1,8 +1,16 @@
 import { meanRecallAtK } from './recall.js';
 import type { AnnRunner } from './runners/ann-runner.js';
 
-/** The search breadths tried, smallest first. */
-export const DEFAULT_EF_SWEEP = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512] as const;
+/**
+ * The search breadths tried, smallest first, about 15–25% apart. Each library gets the
+ * first that reaches the target, so the spacing bounds how much breadth (and speed) a
+ * library can be charged beyond what it needs: with steps of about 50% (10, 16, 24…), which of
+ * two equal libraries lands on the cheaper step came down to their random build order.
+ */
+export const DEFAULT_EF_SWEEP = [
+  10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384,
+  448, 512,
+] as const;
 
 /** Outcome of {@link sweepEf}. */
 export interface EfChoice {

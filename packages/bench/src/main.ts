@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     targetRecall: TARGET_RECALL,
     efSweep: DEFAULT_EF_SWEEP,
     rounds: cli.quick ? 3 : 5,
+    minSingleSeconds: cli.quick ? 0.5 : 2,
+    maxRounds: 30,
     queriesPerRun: cli.quick ? 500 : 2000,
     warmupQueries: cli.quick ? 200 : 500,
     batchSize: 256,
@@ -76,11 +78,17 @@ async function main(): Promise<void> {
       efConstruction: cli.efConstruction,
       capacity: dataset.trainCount,
     };
-    const runners: AnnRunner[] = [];
-    if (cli.libraries.includes('usearch')) runners.push(new UsearchRunner(config));
-    if (cli.libraries.includes('hnswlib')) runners.push(new HnswlibRunner(config));
-    if (cli.libraries.includes('needle')) runners.push(await openEngine(config));
-    const report = await compareOnDataset(dataset, runners, truth, options);
+    const fresh = async (): Promise<AnnRunner[]> => {
+      const runners: AnnRunner[] = [];
+      if (cli.libraries.includes('usearch')) runners.push(new UsearchRunner(config));
+      if (cli.libraries.includes('hnswlib')) runners.push(new HnswlibRunner(config));
+      if (cli.libraries.includes('needle')) runners.push(await openEngine(config));
+      return runners;
+    };
+    const report = await compareOnDataset(dataset, await fresh(), truth, {
+      ...options,
+      rebuild: { fresh, minSeconds: cli.quick ? 0.5 : 2, maxBuilds: 15 },
+    });
     reports.push(report);
     log(`\n${formatDatasetReport(report)}`);
     log(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -50,6 +50,11 @@ export function formatDatasetReport(report: DatasetReport): string {
     'QPS: one query at a time, awaited; batched: usearch one 2-thread call per batch, needle concurrent search() promises.',
     'reported: usearch/hnswlib serialised index size, needle stats().indexDataBytes (graph + vectors in use; stats().indexMemoryBytes adds the allocator reserve); rss Δ: resident-set growth while adding (noisy).',
   ];
+  const builds = Math.max(...report.runners.map((r) => r.builds));
+  if (builds > 1)
+    notes.push(
+      `build vec/s: median of ${builds} builds (the dataset builds fast; one sample is mostly noise).`,
+    );
   if (report.runners.some((r) => !r.choice.reached))
     notes.push(`*: no ef tried reached the recall target; the largest was used.`);
   return [

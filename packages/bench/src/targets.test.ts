@@ -8,6 +8,7 @@ function runner(name: string, figures: Partial<RunnerReport>): RunnerReport {
     name,
     buildSeconds: 1,
     buildRate: 1000,
+    builds: 1,
     rssDeltaBytes: 0,
     reportedBytes: null,
     choice: { ef: 64, recall: 0.96, reached: true, curve: [] },

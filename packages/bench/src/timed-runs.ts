@@ -53,7 +53,15 @@ export async function timeBatchedQueries(
 /** Settings of {@link timeInterleaved}. */
 export interface RoundOptions {
   k: number;
+  /** Rounds to run at least. */
   rounds: number;
+  /**
+   * More rounds follow (up to `maxRounds`) until every runner has spent this long in
+   * single-query passes: on a small dataset a pass lasts tens of milliseconds, and a few
+   * such samples on a shared machine say more about its neighbours than about the library.
+   */
+  minSingleSeconds?: number;
+  maxRounds?: number;
   queriesPerRun: number;
   warmupQueries: number;
   batchSize: number;
@@ -70,10 +78,11 @@ export interface RunnerTimings {
 }
 
 /**
- * Warms every runner up, then runs `rounds` rounds in which each runner in turn does one
+ * Warms every runner up, then runs rounds in which each runner in turn does one
  * single-query pass, then each does one batched pass; who goes first rotates per round.
  * Taking turns this way is what makes figures of different libraries comparable on a
- * machine whose speed drifts.
+ * machine whose speed drifts. `rounds` rounds run, and more while some runner has spent
+ * less than `minSingleSeconds` in single-query passes (at most `maxRounds` in all).
  */
 export async function timeInterleaved(
   runners: readonly AnnRunner[],
@@ -90,12 +99,16 @@ export async function timeInterleaved(
   const qps: number[][] = runners.map(() => []);
   const batchQps: number[][] = runners.map(() => []);
   const latencies: Float64Array[][] = runners.map(() => []);
-  for (let round = 0; round < options.rounds; round++) {
+  const singleSeconds = runners.map(() => 0);
+  const maxRounds = Math.max(options.rounds, options.maxRounds ?? options.rounds);
+  const wantsMore = () => Math.min(...singleSeconds) < (options.minSingleSeconds ?? 0);
+  for (let round = 0; round < options.rounds || (round < maxRounds && wantsMore()); round++) {
     const order = runners.map((_, turn) => (turn + round) % runners.length);
     for (const r of order) {
       const pass = await timeSingleQueries(runners[r]!, queryCount, queriesPerRun, k);
       qps[r]!.push(queriesPerRun / pass.seconds);
       latencies[r]!.push(pass.latenciesUs);
+      singleSeconds[r]! += pass.seconds;
     }
     for (const r of order) {
       const many = runners[r]!.searchMany?.bind(runners[r]);
@@ -104,7 +117,7 @@ export async function timeInterleaved(
       batchQps[r]!.push(queriesPerRun / seconds);
     }
     const figures = runners.map((runner, i) => `${runner.name} ${Math.round(qps[i]!.at(-1)!)} q/s`);
-    options.log(`  round ${round + 1}/${options.rounds}: ${figures.join(', ')}`);
+    options.log(`  round ${round + 1}: ${figures.join(', ')}`);
   }
   return runners.map((_, i) => ({
     qps: qps[i]!,
