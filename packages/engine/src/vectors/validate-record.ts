@@ -73,9 +73,9 @@ export function toVector(input: unknown, dimensions: number, label: string): Flo
       },
     );
   }
-  // Typed arrays copy natively (`set` into a new array measured faster than `slice`); a
-  // plain array is converted in one pass. Then one tight loop over the float32 values
-  // finds NaN, ±Infinity and float32 overflow alike.
+  // Typed arrays copy natively (float64 values rounding to float32 on the way); a plain
+  // array is converted in one pass. Then one tight loop over the float32 values finds
+  // NaN, ±Infinity and float32 overflow alike.
   const out = new Float32Array(dimensions);
   if (input instanceof Float32Array || input instanceof Float64Array) out.set(input);
   else {
