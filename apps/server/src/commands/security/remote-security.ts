@@ -1,6 +1,6 @@
-import { CommandError } from '../command-error.js';
 import { RemoteClient } from '../remote-client.js';
 import type { RemoteClientOptions } from '../remote-client.js';
+import { readAuditOldestFirst } from './audit-pages.js';
 import type {
   ApiKeyRecord,
   AuditFilter,
@@ -15,13 +15,6 @@ import type {
 
 /** The most entries `GET /v1/admin/audit` returns at once. */
 const AUDIT_PAGE = 10_000;
-
-/**
- * How far past the oldest entry of a page the next page reaches back. The route filters on
- * the time an entry was appended, which can be a little later than the time it records, so
- * pages overlap by this much and the entries seen already are dropped by seq.
- */
-const PAGE_OVERLAP_MS = 1000;
 
 /** Keys, roles and the audit log of a running server, over its admin routes (`/v1/admin`). */
 export class RemoteSecurity implements SecurityBackend {
@@ -111,17 +104,9 @@ export class RemoteSecurity implements SecurityBackend {
     ).entries;
   }
 
-  /**
-   * The route answers newest first, a page at most, with no cursor: pages are read back in
-   * time and the entries given out oldest first once all are in.
-   */
-  async *exportAudit(filter: AuditFilter): AsyncIterable<AuditRecord> {
-    const pages: AuditRecord[][] = [];
-    for await (const page of this.#newestFirst(filter)) pages.push(page);
-    for (let p = pages.length - 1; p >= 0; p--) {
-      const page = pages[p]!;
-      for (let i = page.length - 1; i >= 0; i--) yield page[i]!;
-    }
+  /** Read in windows of time that each fit in one answer (the route has no cursor). */
+  exportAudit(filter: AuditFilter): AsyncIterable<AuditRecord> {
+    return readAuditOldestFirst((f, limit) => this.listAudit(f, limit), filter, AUDIT_PAGE);
   }
 
   async verifyAudit(): Promise<ChainCheck> {
@@ -141,42 +126,15 @@ export class RemoteSecurity implements SecurityBackend {
       problem: answer.problem ?? 'the server reports the chain broken',
     };
     if (seq === null) return broken;
-    for await (const page of this.#newestFirst({})) {
-      const entry = page.find((e) => e.seq === seq);
-      if (entry) return { ...broken, entry };
-      if (page.at(-1)!.seq < seq) break;
+    for await (const entry of this.exportAudit({})) {
+      if (entry.seq === seq) return { ...broken, entry };
+      if (entry.seq > seq) break;
     }
     return broken;
   }
 
   close(): Promise<void> {
     return Promise.resolve();
-  }
-
-  /** Pages of matching entries, newest first, each entry once. */
-  async *#newestFirst(filter: AuditFilter): AsyncIterable<AuditRecord[]> {
-    let until = filter.until;
-    let below = Number.POSITIVE_INFINITY;
-    for (;;) {
-      const page = await this.listAudit(
-        { ...filter, ...(until === undefined ? {} : { until }) },
-        AUDIT_PAGE,
-      );
-      const fresh = page.filter((e) => e.seq < below);
-      if (fresh.length > 0) yield fresh;
-      if (page.length < AUDIT_PAGE) return;
-      if (fresh.length === 0) {
-        throw new CommandError(
-          'AUDIT_TOO_DENSE',
-          `more than ${AUDIT_PAGE.toLocaleString('en')} audit entries fall within ${PAGE_OVERLAP_MS} ms of ${page.at(-1)!.at}, too many to page through over REST`,
-          'Narrow the export with --since/--until, or export on the data directory (--data) with the server stopped.',
-        );
-      }
-      const oldest = fresh.at(-1)!;
-      below = oldest.seq;
-      const reach = Date.parse(oldest.at) + PAGE_OVERLAP_MS;
-      until = filter.until === undefined ? reach : Math.min(filter.until, reach);
-    }
   }
 }
 
