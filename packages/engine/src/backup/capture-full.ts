@@ -1,4 +1,5 @@
 import { createReadStream, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { createResolvedKey } from '../crypto/resolved-key.js';
@@ -22,6 +23,7 @@ export async function captureFull(
   job: CaptureJob,
   progress: CaptureProgress,
 ): Promise<CaptureResult> {
+  const indexes = await sealIndexes(job, progress);
   const connection = { readonly: true, cipherKey: job.pageKey, busyTimeoutMs: job.busyTimeoutMs };
   const source = openConnection(job.dbPath, connection);
   let createdAt: number;
@@ -78,8 +80,57 @@ export async function captureFull(
         sealedPayloadBytes: sealed.plaintextBytes,
         compression,
       },
+      indexes,
     };
   } finally {
     rmSync(job.copyPath, { force: true });
   }
+}
+
+/** Seals the saved indexes (compressed like the copy); one whose file is gone is left out. */
+async function sealIndexes(
+  job: CaptureJob,
+  progress: CaptureProgress,
+): Promise<CaptureResult['indexes']> {
+  const out: CaptureResult['indexes'] = [];
+  const compression = job.pageKey ? 'none' : job.compression;
+  for (const [i, index] of job.indexes.entries()) {
+    progress('index', i, job.indexes.length);
+    let source;
+    try {
+      // Opened first: a checkpoint may replace the file meanwhile, the open one stays whole.
+      source = await open(index.source, 'r');
+    } catch {
+      continue;
+    }
+    try {
+      const uncompressedBytes = (await source.stat()).size;
+      const sealed = await sealChunks(
+        compressing(
+          source.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }),
+          compression,
+          job.compressionLevel,
+        ),
+        index.staged,
+        {
+          header: {
+            kind: 'needle-backup-object',
+            backupId: job.backupId,
+            role: 'index',
+            compression,
+          },
+          key: job.sealKey ? createResolvedKey(job.sealKey) : undefined,
+        },
+      );
+      out.push({
+        collection: index.collection,
+        staged: index.staged,
+        sealedPayloadBytes: sealed.plaintextBytes,
+        uncompressedBytes,
+      });
+    } finally {
+      await source.close();
+    }
+  }
+  return out;
 }

@@ -173,6 +173,7 @@ export async function captureIncremental(
         sealedPayloadBytes: sealed.plaintextBytes,
         compression: job.compression,
       },
+      indexes: [],
     };
   } finally {
     // A read transaction: ending it changes nothing. This thread ends with the job anyway.

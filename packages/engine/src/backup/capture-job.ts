@@ -19,6 +19,8 @@ export interface CaptureJob {
   workDir: string;
   /** Where a full backup's copy of the file is made (the main thread watches it grow). */
   copyPath: string;
+  /** Saved indexes a full backup seals (before the copy: an index never covers more than the copy). */
+  indexes: { collection: string; source: string; staged: string }[];
   /** What the parent covered (incremental backups). */
   parent: {
     seqTo: number;
@@ -43,6 +45,13 @@ export interface CaptureResult {
     /** What was actually used: encrypted pages are not compressed. */
     compression: Compression;
   };
+  /** The saved indexes sealed (those whose file existed). */
+  indexes: {
+    collection: string;
+    staged: string;
+    sealedPayloadBytes: number;
+    uncompressedBytes: number;
+  }[];
 }
 
 /** Messages from the capture thread. */

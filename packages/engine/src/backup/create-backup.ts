@@ -1,8 +1,7 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import type { ResolvedKey } from '../crypto/resolved-key.js';
-import { sealChunks } from '../crypto/sealed-file.js';
 import { isEngineError } from '../errors.js';
 import { indexFilePath } from '../persistence/index-files.js';
 import { saltPath } from '../persistence/key-salt.js';
@@ -19,7 +18,7 @@ import {
 import { readManifest, uploadFile, writeManifest, type BackupKeys } from './backup-objects.js';
 import type { BackupTarget } from './backup-target.js';
 import type { CaptureJob } from './capture-job.js';
-import { compressing, type Compression } from './compression.js';
+import type { Compression } from './compression.js';
 import type { BackupProgress } from './restore-backup.js';
 import { runCapture } from './run-capture.js';
 import { withWorkDir } from './work-dir.js';
@@ -93,36 +92,17 @@ export async function createBackup(
 
     const pageKey = host.keyring?.current;
     const compression: Compression = pageKey && type === 'full' ? 'none' : settings.compression;
-    const staged: {
-      file: string;
-      role: BackupObject['role'];
-      collection: string | null;
-      sealedPayloadBytes: number;
-      uncompressedBytes: number;
-    }[] = [];
     const indexed = new Map<string, number>();
+    const indexes: CaptureJob['indexes'] = [];
     if (type === 'full') {
       progress('checkpoint', 0, null);
       await host.checkpoint();
       for (const c of host.storage.listCollections()) {
-        const file = indexFilePath(host.path, c.name);
-        if (!existsSync(file)) continue;
-        progress('index', indexed.size, null);
-        const local = join(workDir, `index-${basename(file, '.hnsw')}.nsf`);
-        const sealed = await sealChunks(
-          compressing(createReadStream(file), compression, settings.compressionLevel),
-          local,
-          {
-            header: { kind: 'needle-backup-object', backupId: id, role: 'index', compression },
-            key: settings.sealKey,
-          },
-        );
-        staged.push({
-          file: local,
-          role: 'index',
+        const source = indexFilePath(host.path, c.name);
+        indexes.push({
           collection: c.name,
-          sealedPayloadBytes: sealed.plaintextBytes,
-          uncompressedBytes: statSync(file).size,
+          source,
+          staged: join(workDir, `index-${basename(source, '.hnsw')}.nsf`),
         });
         indexed.set(c.name, c.createdAt);
       }
@@ -138,6 +118,7 @@ export async function createBackup(
       compressionLevel: settings.compressionLevel,
       workDir,
       copyPath: join(workDir, 'copy.needle'),
+      indexes,
       parent: parent && {
         seqTo: parent.seqTo,
         systemLogSeq: parent.systemLogSeq,
@@ -146,11 +127,19 @@ export async function createBackup(
     };
     const captured = await runCapture(job, progress);
     // An index copied before a collection was dropped (or re-created) meanwhile is not its index.
-    const kept = staged.filter(
-      (s) =>
-        captured.collections.find((c) => c.name === s.collection)?.createdAt ===
-        indexed.get(s.collection!),
-    );
+    const kept: {
+      file: string;
+      role: BackupObject['role'];
+      collection: string | null;
+      sealedPayloadBytes: number;
+      uncompressedBytes: number;
+    }[] = captured.indexes
+      .filter(
+        (s) =>
+          captured.collections.find((c) => c.name === s.collection)?.createdAt ===
+          indexed.get(s.collection),
+      )
+      .map((s) => ({ ...s, file: s.staged, role: 'index' }));
     kept.unshift({
       file: captured.payload.path,
       role: type === 'full' ? 'database' : 'changes',
