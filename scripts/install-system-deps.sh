@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the build and the tests need: a C++ toolchain for the native addons
-# (the HNSW index binding). Safe to run again; does nothing when all are present.
+# (the HNSW index binding), and openssl, which the TLS tests use to make their certificates.
+# Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(python3 make g++)
+packages=(python3 make g++ openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,5 +1,5 @@
 /** How the text of an environment variable or flag becomes a config value. */
-export type OptionKind = 'string' | 'int' | 'bytes' | 'boolean';
+export type OptionKind = 'string' | 'int' | 'bytes' | 'boolean' | 'list';
 
 /** One setting that the environment and the command line can give. */
 export interface ConfigOption {
@@ -75,6 +75,76 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'query-result cache entries (0: off)',
   ),
   opt(['trustProxy'], 'NEEDLE_TRUST_PROXY', '--trust-proxy', 'boolean', 'trust X-Forwarded-For'),
+  opt(
+    ['auth', 'mode'],
+    'NEEDLE_AUTH_MODE',
+    '--auth-mode <mode>',
+    'string',
+    'enforce (default) | development: everyone is admin, for local work only',
+  ),
+  opt(
+    ['auth', 'jwt', 'jwksUrl'],
+    'NEEDLE_JWT_JWKS_URL',
+    '--jwt-jwks-url <url>',
+    'string',
+    'accept bearer tokens signed by the keys of this JWKS endpoint',
+  ),
+  opt(
+    ['auth', 'jwt', 'publicKeyFile'],
+    'NEEDLE_JWT_PUBLIC_KEY_FILE',
+    '--jwt-public-key <file>',
+    'string',
+    'accept bearer tokens signed with the key in this PEM file',
+  ),
+  opt(
+    ['auth', 'jwt', 'issuer'],
+    'NEEDLE_JWT_ISSUER',
+    '--jwt-issuer <iss>',
+    'string',
+    'required token issuer',
+  ),
+  opt(
+    ['auth', 'jwt', 'audience'],
+    'NEEDLE_JWT_AUDIENCE',
+    '--jwt-audience <aud>',
+    'string',
+    'required token audience',
+  ),
+  opt(
+    ['tls', 'certFile'],
+    'NEEDLE_TLS_CERT',
+    '--tls-cert <file>',
+    'string',
+    'serve HTTPS with this PEM certificate',
+  ),
+  opt(
+    ['tls', 'keyFile'],
+    'NEEDLE_TLS_KEY',
+    '--tls-key <file>',
+    'string',
+    'the private key of --tls-cert',
+  ),
+  opt(
+    ['tls', 'clientCaFile'],
+    'NEEDLE_TLS_CLIENT_CA',
+    '--tls-client-ca <file>',
+    'string',
+    'ask clients for certificates signed by this CA (mTLS) and map them to principals',
+  ),
+  opt(
+    ['requireTls'],
+    'NEEDLE_REQUIRE_TLS',
+    '--require-tls',
+    'boolean',
+    'production mode: refuse plain HTTP (start only with TLS, or behind a TLS proxy)',
+  ),
+  opt(
+    ['cors', 'origins'],
+    'NEEDLE_CORS_ORIGINS',
+    '--cors-origins <list>',
+    'list',
+    'comma-separated origins allowed to call the API from a browser (none by default)',
+  ),
   opt(
     ['log', 'level'],
     'NEEDLE_LOG_LEVEL',

@@ -43,6 +43,40 @@ const rateLimitSchema = z.strictObject({
   clients: z.number().int().min(1).default(10_000),
 });
 
+/** Who may call the API, and how they prove it. */
+const authSchema = z.strictObject({
+  /**
+   * `enforce`: every API request needs an API key, a bearer token or a client certificate.
+   * `development`: everyone is admin; the server says so loudly at start.
+   */
+  mode: z.enum(['enforce', 'development']).default('enforce'),
+  /** The operator's admin key (NEEDLE_ADMIN_API_KEY); never stored. */
+  adminApiKey: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Bearer tokens (JWT): one of a shared secret, a public key file or a JWKS endpoint. */
+  jwt: z
+    .strictObject({
+      secret: z.string().min(32, 'use a secret of at least 32 characters').optional(),
+      publicKeyFile: z.string().min(1).optional(),
+      publicKeyAlgorithm: z.string().default('RS256'),
+      jwksUrl: z.url().optional(),
+      issuer: z.string().optional(),
+      audience: z.string().optional(),
+      rolesClaim: z.string().default('roles'),
+    })
+    .optional(),
+  /** Failed sign-ins one client address may make per window before it is refused. */
+  maxFailures: z.number().int().min(1).default(10),
+  failureWindowMs: z.number().int().min(1000).default(60_000),
+});
+
+/** HTTPS: certificate and key files (reloaded on SIGHUP), and a CA for client certificates. */
+const tlsSchema = z.strictObject({
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+  /** Ask for client certificates signed by this CA (mTLS); their subject is the principal. */
+  clientCaFile: z.string().min(1).optional(),
+});
+
 /**
  * The settings of the engine that a server operator usually sets. Anything else of the
  * engine's `DatabaseConfig` (limits, encryption, search threads...) passes through and is
@@ -100,6 +134,12 @@ export const serverConfigSchema = z.strictObject({
   queryCacheEntries: z.number().int().min(0).default(1000),
   /** Trust `X-Forwarded-For` from a reverse proxy for the client address (rate limit, logs). */
   trustProxy: z.boolean().default(false),
+  auth: authSchema.prefault({}),
+  tls: tlsSchema.optional(),
+  /** Production mode: refuse plain HTTP (TLS here, or `trustProxy` behind a TLS proxy). */
+  requireTls: z.boolean().default(false),
+  /** Browser origins allowed to call the API (none by default). */
+  cors: z.strictObject({ origins: z.array(z.string().min(1)).default([]) }).prefault({}),
   log: logSchema.prefault({}),
   /** Passed to `Database.open` (WAL sync mode, checkpoint interval, encryption...). */
   database: databaseSchema.prefault({}),

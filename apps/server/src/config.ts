@@ -37,6 +37,12 @@ export interface ConfigSources {
 
 type Layer = Record<string, unknown>;
 
+/** Settings that are secrets: environment only. */
+const SECRET_ENV: readonly (readonly [string, readonly string[]])[] = [
+  ['NEEDLE_ADMIN_API_KEY', ['auth', 'adminApiKey']],
+  ['NEEDLE_JWT_SECRET', ['auth', 'jwt', 'secret']],
+];
+
 const HELP =
   'Fix the values named above: in the config file (--config / NEEDLE_CONFIG), the NEEDLE_* environment variables or the flags. Run `needle serve --help` for the flags.';
 
@@ -64,6 +70,12 @@ export function loadServerConfig(sources: ConfigSources = {}): ServerConfig {
     (o) => o.env,
     problems,
   );
+  // Secrets come from the environment (or the config file), never from flags: flags show
+  // in `ps` and shell history.
+  for (const [name, path] of SECRET_ENV) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined) setPath(fromEnv, path, value);
+  }
   const fromFlags = layerOf(CONFIG_OPTIONS, (o) => flags[o.flagKey], flagName, problems);
   if (problems.length > 0) throw new ConfigError(problems, HELP);
 
@@ -142,6 +154,11 @@ function convert(option: ConfigOption, raw: unknown): unknown {
       if (/^(1|true|yes|on)$/i.test(text)) return true;
       if (/^(0|false|no|off)$/i.test(text)) return false;
       return undefined;
+    case 'list':
+      return text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
   }
 }
 
@@ -155,6 +172,8 @@ function expected(option: ConfigOption): string {
       return 'expected true or false';
     case 'string':
       return 'expected text';
+    case 'list':
+      return 'expected a comma-separated list';
   }
 }
 

@@ -96,12 +96,19 @@ describe('needle serve', () => {
     );
     const health = await fetch(`${url}/health`);
     expect(await health.json()).toMatchObject({ status: 'healthy' });
-    const created = await fetch(`${url}/collections`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'docs', dimensions: 2 }),
-    });
-    expect(created.status).toBe(201);
+    const create = (headers: Record<string, string>) =>
+      fetch(`${url}/collections`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name: 'docs', dimensions: 2 }),
+      });
+    // Access control is on by default: no key, no write.
+    expect((await create({})).status).toBe(401);
+    // The first start printed a bootstrap admin key on the terminal, and only there.
+    const key = /nk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/.exec(p.stderr.join(''))?.[0];
+    expect(key).toBeDefined();
+    expect(p.stdout.join('')).not.toContain(key!.slice(16));
+    expect((await create({ 'x-api-key': key! })).status).toBe(201);
 
     p.child.kill('SIGTERM');
     expect(await p.exited).toEqual({ code: 0, signal: null });
@@ -118,6 +125,8 @@ describe('needle serve', () => {
       '/ready',
     );
     expect(await (await fetch(`${url2}/ready`)).json()).toMatchObject({ collections: 1 });
+    // A key exists now: no second bootstrap key.
+    expect(again.stderr.join('')).not.toMatch(/nk_[0-9a-f]{12}_/);
     again.child.kill('SIGINT');
     expect(await again.exited).toEqual({ code: 0, signal: null });
   });

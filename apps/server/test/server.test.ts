@@ -44,6 +44,8 @@ describe('createServer', () => {
       port: 0,
       dataDir: dataDir(),
       ...settings,
+      // Access control has its own tests (security.test.ts); here everyone is admin.
+      auth: { mode: 'development', ...settings.auth },
       log: { level: 'info', ...settings.log },
     });
     const server = await createServer(config, { logStream: log });

@@ -33,6 +33,19 @@ export const WRITE_OPERATIONS = [
   'update_metadata',
 ] as const;
 
+/** `reason` values of `needle_auth_failures_total`. */
+export const AUTH_FAILURE_REASONS = [
+  'CREDENTIALS_MISSING',
+  'CREDENTIALS_MALFORMED',
+  'API_KEY_UNKNOWN',
+  'API_KEY_EXPIRED',
+  'API_KEY_REVOKED',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_NOT_YET_VALID',
+  'TOO_MANY_FAILURES',
+] as const;
+
 /**
  * `limit` values of `needle_limit_rejections_total`: one per limit that can refuse a
  * request.
@@ -234,6 +247,17 @@ export const METRICS = {
     unit: 'count',
     group: 'limits',
     labelValues: { limit: LIMIT_NAMES },
+  },
+
+  // Security.
+  authFailures: {
+    name: 'needle_auth_failures_total',
+    type: 'counter',
+    help: 'Refused credentials (missing, malformed, unknown, expired, revoked, forged) and sources blocked after too many, by reason.',
+    labels: ['reason'],
+    unit: 'count',
+    group: 'security',
+    labelValues: { reason: AUTH_FAILURE_REASONS },
   },
 
   // HTTP: the names, labels and buckets existing dashboards read.

@@ -10,7 +10,16 @@ export type MetricUnit = 'seconds' | 'bytes' | 'ratio' | 'count' | 'timestamp_se
 
 /** Where a metric belongs on a dashboard. */
 export type MetricGroup =
-  'queries' | 'writes' | 'errors' | 'memory' | 'storage' | 'cache' | 'limits' | 'http' | 'health';
+  | 'queries'
+  | 'writes'
+  | 'errors'
+  | 'memory'
+  | 'storage'
+  | 'cache'
+  | 'limits'
+  | 'security'
+  | 'http'
+  | 'health';
 
 /**
  * One metric of the catalogue: everything needed to register it in prom-client and to

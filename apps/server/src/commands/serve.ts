@@ -36,6 +36,14 @@ export async function runServe(flags: Record<string, unknown>): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', () => {
+    try {
+      server.reloadTls();
+    } catch (err) {
+      // Keep serving with the certificate already loaded.
+      server.logger.error({ err }, 'TLS reload failed; the previous certificate stays in use');
+    }
+  });
 
   try {
     await server.opened();

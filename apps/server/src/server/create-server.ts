@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 import { registerNeedleApi, requestIdOf } from '@needle/api';
-import type { ApiContext } from '@needle/api';
+import type { ApiContext, SecurityServices } from '@needle/api';
 import { fastify } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
@@ -12,6 +12,14 @@ import { registerHttpMetrics } from './http-metrics.js';
 import { RequestLogController, createServerLogger } from './logger.js';
 import { memoryGuard } from './memory-guard.js';
 import { registerRateLimit } from './rate-limit.js';
+import { openSecurity } from './security.js';
+import {
+  checkTransport,
+  readTlsMaterial,
+  registerCors,
+  registerTransportPolicy,
+  reloadTls,
+} from './transport.js';
 import { createServerMetrics } from './server-metrics.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { serverVersion } from './server-version.js';
@@ -20,6 +28,11 @@ import { serverVersion } from './server-version.js';
 export interface CreateServerOptions {
   /** Log lines go here instead of standard output or `log.file` (tests read them). */
   logStream?: DestinationStream;
+  /**
+   * Where messages for the person at the terminal go (the bootstrap admin key, the
+   * development-mode warning): standard error by default, never the log.
+   */
+  announce?: (text: string) => void;
 }
 
 /** A Needle server: created without listening, started with `start()`, stopped with `close()`. */
@@ -38,6 +51,8 @@ export interface NeedleServer {
   start(): Promise<string>;
   /** Settles when the database is open, or rejects with why it could not be opened. */
   opened(): Promise<void>;
+  /** Re-reads the TLS certificate and key (SIGHUP); a no-op without TLS. */
+  reloadTls(): void;
   /**
    * Graceful shutdown: stops accepting connections and lets requests under way finish, then
    * closes the database (checkpointing it), releases the data directory's lock and flushes
@@ -69,6 +84,7 @@ export async function createServer(
     config.log,
     options.logStream ? { stream: options.logStream } : {},
   );
+  let security: SecurityServices | undefined;
   const database = new DatabaseHost({
     dataDir: config.dataDir,
     database: {
@@ -77,6 +93,17 @@ export async function createServer(
     },
     logger,
     owner: `needle serve on ${config.host}:${config.port}`,
+    afterOpen: async (db) => {
+      security = await openSecurity(db, config.auth, {
+        logger,
+        onFailure: (reason) => metrics.metrics.authFailures.inc({ reason }),
+        announce: options.announce ?? ((text) => process.stderr.write(`${text}\n`)),
+      });
+    },
+    beforeClose: async () => {
+      await security?.audit.flush();
+      await security?.access.settled();
+    },
   });
 
   let openConnections = 0;
@@ -90,7 +117,9 @@ export async function createServer(
   // Typed as fastify's base logger: with pino's own type the instance's generics no longer
   // match the FastifyInstance that plugins are written against.
   const loggerInstance: FastifyBaseLogger = logger;
+  checkTransport(config);
   const app = fastify({
+    ...(config.tls ? { https: readTlsMaterial(config.tls) } : {}),
     loggerInstance,
     logController: new RequestLogController(),
     bodyLimit: config.maxBodyBytes,
@@ -113,6 +142,8 @@ export async function createServer(
   });
 
   registerHttpMetrics(app, metrics);
+  registerTransportPolicy(app, config);
+  await registerCors(app, config.cors.origins);
   await registerRateLimit(app, config.rateLimit, metrics.api);
 
   const ctx: ApiContext = {
@@ -127,6 +158,11 @@ export async function createServer(
     readiness: () => database.readiness(),
     memoryGuard: memoryGuard(config.memoryLimitBytes),
     version: serverVersion(),
+    security: () => {
+      // Throws 503 NOT_READY (or CLOSED) until the database and its access control are up.
+      database.database();
+      return security!;
+    },
   };
   await registerNeedleApi(app, ctx);
 
@@ -163,6 +199,11 @@ export async function createServer(
       if (!opening) throw new Error('the server has not been started');
       await opening;
     },
+    reloadTls() {
+      if (!config.tls) return;
+      reloadTls(app, config.tls);
+      logger.info({ cert: config.tls.certFile }, 'TLS certificate reloaded');
+    },
     close() {
       closing ??= (async () => {
         try {
@@ -191,5 +232,6 @@ function listeningUrl(app: FastifyInstance): string {
   const address = app.server.address();
   if (address === null || typeof address === 'string') return String(address);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  const scheme = app.initialConfig.https ? 'https' : 'http';
+  return `${scheme}://${host}:${address.port}`;
 }

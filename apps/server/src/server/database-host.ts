@@ -23,6 +23,10 @@ export interface DatabaseHostOptions {
   logger: Logger;
   /** Written into the data directory's lock, e.g. `needle serve on 127.0.0.1:8080`. */
   owner: string;
+  /** Runs once the database is open, before it is reported ready (access control setup). */
+  afterOpen?: (database: Database) => Promise<void>;
+  /** Runs before the database closes (flushing what is buffered for it). */
+  beforeClose?: () => Promise<void>;
 }
 
 /**
@@ -87,6 +91,14 @@ export class DatabaseHost {
           }
         },
       });
+      if (this.#state.phase === 'opening' && this.#options.afterOpen) {
+        try {
+          await this.#options.afterOpen(database);
+        } catch (err) {
+          await database.close().catch(() => undefined);
+          throw err;
+        }
+      }
       if (this.#state.phase !== 'opening') {
         // Shutdown began while opening: the database is closed by close().
         return database;
@@ -166,6 +178,7 @@ export class DatabaseHost {
     this.#state = { phase: 'closing' };
     try {
       const database = await this.#opening?.catch(() => undefined);
+      if (database) await this.#options.beforeClose?.().catch(() => undefined);
       await database?.close();
     } finally {
       this.#state = { phase: 'closed' };

@@ -1,6 +1,6 @@
 import type { ApiMetrics, Operation } from '@needle/api';
 import type { Database } from '@needle/engine';
-import { LIMIT_NAMES, registerMetrics } from '@needle/telemetry';
+import { AUTH_FAILURE_REASONS, LIMIT_NAMES, registerMetrics } from '@needle/telemetry';
 import type { METRICS, RegisteredMetrics } from '@needle/telemetry';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -115,6 +115,7 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
 
   // Zero series for every known limit, so a rate() over them exists before the first refusal.
   for (const limit of LIMIT_NAMES) metrics.limitRejections.inc({ limit }, 0);
+  for (const reason of AUTH_FAILURE_REASONS) metrics.authFailures.inc({ reason }, 0);
 
   return { registry, metrics, api };
 }

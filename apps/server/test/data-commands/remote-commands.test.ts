@@ -20,7 +20,10 @@ let url: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'needle-remote-commands-'));
   server = await createServer(
-    loadServerConfig({ flags: { port: '0', data: join(root, 'data') }, env: {} }),
+    loadServerConfig({
+      flags: { port: '0', data: join(root, 'data'), authMode: 'development' },
+      env: {},
+    }),
     { logStream: new LogCapture() },
   );
   url = await server.start();
@@ -199,7 +202,12 @@ describe('the data commands against a running server (--url)', () => {
     const log = new LogCapture();
     const small = await createServer(
       loadServerConfig({
-        flags: { port: '0', data: join(root, 'small-data'), maxBody: '16KiB' },
+        flags: {
+          port: '0',
+          data: join(root, 'small-data'),
+          maxBody: '16KiB',
+          authMode: 'development',
+        },
         env: {},
       }),
       { logStream: log },
