@@ -5,6 +5,8 @@
  * prints p50/p95/p99, throughput and errors for each. Target: p99 < 100 ms at 3× and no
  * errors other than deliberate 429s. `--quick` for short runs, `--duration=S` per run.
  */
+import { randomBytes } from 'node:crypto';
+
 import { Prng } from '../prng.js';
 import { findSustainedRate, runLoad, type LoadFigures, type LoadScenario } from './run-load.js';
 import { startServer } from './start-server.js';
@@ -27,9 +29,12 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
 
   log(`needle load · ${seedCount} × ${DIMENSIONS} cosine · ${duration} s per run`);
-  const server = await startServer({ NEEDLE_RATE_LIMIT: '0' });
+  // Requests authenticate as they would in production: the API key check is part of the cost.
+  const key = randomBytes(24).toString('hex');
+  const headers = { 'x-api-key': key };
+  const server = await startServer({ NEEDLE_RATE_LIMIT: '0', NEEDLE_ADMIN_API_KEY: key });
   try {
-    await seed(server.url, seedCount);
+    await seed(server.url, seedCount, headers);
     const rng = new Prng(11);
     let nextId = 0;
     const scenarios: LoadScenario[] = [
@@ -37,12 +42,14 @@ async function main(): Promise<void> {
         name: 'search',
         method: 'POST',
         path: '/v1/collections/load/search',
+        headers,
         body: () => JSON.stringify({ vector: randomVector(rng), k: 10 }),
       },
       {
         name: 'insert',
         method: 'POST',
         path: '/v1/collections/load/vectors',
+        headers,
         body: () =>
           JSON.stringify({
             id: `load-${nextId++}`,
@@ -96,10 +103,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function seed(url: string, count: number): Promise<void> {
+async function seed(url: string, count: number, headers: Record<string, string>): Promise<void> {
   const create = await fetch(`${url}/v1/collections`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ name: 'load', dimensions: DIMENSIONS, distance: 'cosine' }),
   });
   if (create.status !== 201)
@@ -113,7 +120,7 @@ async function seed(url: string, count: number): Promise<void> {
     }));
     const res = await fetch(`${url}/v1/collections/load/vectors/batch`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ vectors }),
     });
     if (res.status !== 200) throw new Error(`seed batch: ${res.status} ${await res.text()}`);

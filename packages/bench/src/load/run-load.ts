@@ -8,6 +8,8 @@ export interface LoadScenario {
   readonly method: 'POST' | 'GET';
   readonly path: string;
   readonly body?: () => string;
+  /** Extra request headers (the API key). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What one fixed-rate run measured, latencies in milliseconds. */
@@ -61,7 +63,7 @@ export async function runLoad(options: RunOptions): Promise<LoadFigures> {
           {
             method: scenario.method,
             path: scenario.path,
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...scenario.headers },
             ...(body
               ? {
                   setupRequest: (request: autocannon.Request) => ({ ...request, body: body() }),
