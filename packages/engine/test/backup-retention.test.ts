@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,8 +38,17 @@ describe('retention', () => {
       details: { dependents: [i3] },
     });
 
+    // The leftovers of a backup that never completed (no manifest), from long ago.
+    const orphan = '20200101T000000000Z-f-0badf00d';
+    await target.put(
+      `${orphan}/database.nsf`,
+      (async function* () {
+        yield Buffer.from('half an upload');
+      })(),
+    );
     const done = await backups.applyRetention({ maxCount: 1 });
     expect(done.remove).toEqual([i2, i1, f1]);
+    expect(done.orphans).toEqual([orphan]);
     expect(readdirSync(target.root).sort()).toEqual([f2, i3].sort());
     expect(backups.list().map((e) => e.manifest.id)).toEqual([f2, i3]);
     expect((await listBackups(target)).map((b) => b.id)).toEqual([f2, i3]);
@@ -48,10 +57,13 @@ describe('retention', () => {
     await restoreBackup({ target, destination: restored });
     expect(dumpDatabase(restored).vectors).toEqual(dumpDatabase(path).vectors);
 
-    // Deleting the newest is allowed; the next backup then starts a new chain.
+    // Deleting the newest is allowed; the next backup then starts a new chain. Scratch space a
+    // crash left behind goes with the next job.
     await backups.delete(i3);
     expect(existsSync(join(target.root, i3))).toBe(false);
+    mkdirSync(join(`${path}-backup-work`, 'backup-0123456789ab'), { recursive: true });
     expect((await backups.create()).type).toBe('full');
+    expect(existsSync(`${path}-backup-work`)).toBe(false);
     await db.close();
   });
 

@@ -7,7 +7,7 @@ import { backupInUse, backupNotFound } from './backup-errors.js';
 import { BackupCatalog, type CatalogEntry, type VerificationSummary } from './backup-catalog.js';
 import { exclusive, type BackupHost } from './backup-host.js';
 import { checkBackupId, type BackupManifest } from './backup-manifest.js';
-import { backupKeys, type BackupKeys } from './backup-objects.js';
+import { backupKeys, listOrphans, type BackupKeys } from './backup-objects.js';
 import type { BackupTarget } from './backup-target.js';
 import type { Compression } from './compression.js';
 import { createBackup, removeBackupObjects, type CreateBackupOptions } from './create-backup.js';
@@ -63,7 +63,12 @@ export interface RetentionReport extends RetentionPlan {
   dryRun: boolean;
   /** Stored bytes freed (for a dry run: that would be). */
   freedBytes: number;
+  /** Leftovers of backups that never completed (no manifest), older than a day, removed too. */
+  orphans: string[];
 }
+
+/** How old the objects of a backup that never completed must be before retention removes them. */
+const ORPHAN_AGE_MS = 24 * 3_600_000;
 
 /**
  * The backups of one database in one target: take them (full or incremental, forming chains),
@@ -105,6 +110,7 @@ export class BackupManager {
           compression: this.#options.compression ?? 'gzip',
           compressionLevel: this.#options.compressionLevel,
           workBase: this.#workBase,
+          ownedWorkBase: this.#options.workDir === undefined,
         },
         options,
       ),
@@ -133,7 +139,7 @@ export class BackupManager {
       if (id === undefined) throw backupNotFound(null, this.target.description);
       let outcome: BackupVerification;
       try {
-        const report = await withWorkDir(this.#workBase, 'verify', (workDir) =>
+        const report = await this.#withWorkDir('verify', (workDir) =>
           prepareRestoredCopy({
             options: {
               target: this.target,
@@ -179,10 +185,11 @@ export class BackupManager {
       const entries = this.list();
       const state = await this.#catalog.state();
       const head = state.heads[this.target.description]?.backupId;
+      const now = options.now ?? Date.now();
       const plan = planRetention(
         entries.map((e) => e.manifest),
         policy,
-        options.now ?? Date.now(),
+        now,
         head ? [head] : [],
       );
       let freedBytes = 0;
@@ -192,7 +199,9 @@ export class BackupManager {
         await removeBackupObjects(this.target, id);
         await this.#catalog.delete(id);
       }
-      return { ...plan, dryRun: options.dryRun ?? false, freedBytes };
+      const orphans = await listOrphans(this.target, now - ORPHAN_AGE_MS);
+      if (!options.dryRun) for (const id of orphans) await removeBackupObjects(this.target, id);
+      return { ...plan, dryRun: options.dryRun ?? false, freedBytes, orphans };
     });
   }
 
@@ -214,7 +223,7 @@ export class BackupManager {
   syncCatalog(): Promise<CatalogSyncReport> {
     return exclusive(this.#host, 'catalog sync', async () => {
       const { databaseId } = await this.#catalog.state();
-      return withWorkDir(this.#workBase, 'sync', (workDir) =>
+      return this.#withWorkDir('sync', (workDir) =>
         syncCatalog(this.#catalog, this.target, this.#keys, workDir, databaseId),
       );
     });
@@ -230,6 +239,11 @@ export class BackupManager {
 
   get #workBase(): string {
     return this.#options.workDir ?? defaultWorkBase(this.#host.path);
+  }
+
+  /** Scratch space of one job (see `withWorkDir`); the default base is this database's own. */
+  #withWorkDir<T>(job: string, run: (dir: string) => Promise<T>): Promise<T> {
+    return withWorkDir(this.#workBase, job, run, { owned: this.#options.workDir === undefined });
   }
 }
 

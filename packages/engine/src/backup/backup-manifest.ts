@@ -132,6 +132,14 @@ export function checkBackupId(id: unknown): string {
   });
 }
 
+/** When a backup with this id was started, ms since the epoch (from the id itself). */
+export function backupIdTime(id: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(id);
+  if (!m) return Number.NaN;
+  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number);
+  return Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms);
+}
+
 /** Name of a backup's manifest object. */
 export function manifestObjectName(id: string): string {
   return `${id}/manifest.nsf`;

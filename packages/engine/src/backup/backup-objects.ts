@@ -15,6 +15,7 @@ import {
   BACKUP_FORMAT_VERSION,
   MANIFEST_KIND,
   backupManifestSchema,
+  backupIdTime,
   backupSummarySchema,
   manifestObjectName,
   type BackupManifest,
@@ -250,6 +251,24 @@ export async function listBackupIds(target: BackupTarget): Promise<string[]> {
     .filter((o) => /^[^/]+\/manifest\.nsf$/.test(o.name))
     .map((o) => o.name.slice(0, o.name.indexOf('/')))
     .filter((id) => backupManifestSchema.shape.id.safeParse(id).success);
+}
+
+/**
+ * Backups whose objects are in the target but whose manifest never was (a crash or a failed
+ * upload), started before `before`: they can never be restored.
+ */
+export async function listOrphans(target: BackupTarget, before: number): Promise<string[]> {
+  const byId = new Map<string, boolean>();
+  for (const { name } of await target.list('')) {
+    const slash = name.indexOf('/');
+    if (slash < 0) continue;
+    const id = name.slice(0, slash);
+    if (!backupManifestSchema.shape.id.safeParse(id).success) continue;
+    byId.set(id, (byId.get(id) ?? false) || name === manifestObjectName(id));
+  }
+  return [...byId]
+    .filter(([id, hasManifest]) => !hasManifest && backupIdTime(id) < before)
+    .map(([id]) => id);
 }
 
 /** Sizes of the local file at `path`. */

@@ -48,6 +48,8 @@ export interface BackupSettings {
   compression: Compression;
   compressionLevel: number | undefined;
   workBase: string;
+  /** The base is the database's own (see `withWorkDir`). */
+  ownedWorkBase: boolean;
 }
 
 /**
@@ -65,7 +67,8 @@ export async function createBackup(
   const state = await catalog.state();
   const head = state.heads[target.description];
   const wanted = options.type ?? 'auto';
-  return withWorkDir(settings.workBase, 'backup', async (workDir) => {
+  return withWorkDir(settings.workBase, 'backup', run, { owned: settings.ownedWorkBase });
+  async function run(workDir: string): Promise<BackupManifest> {
     let parent: BackupManifest | null = null;
     if (wanted !== 'full' && head)
       parent = await readParent(target, head.backupId, settings, workDir, wanted);
@@ -197,7 +200,7 @@ export async function createBackup(
       await removeBackupObjects(target, id).catch(() => undefined);
       throw err;
     }
-  });
+  }
 }
 
 /** Deletes every object of a backup, the manifest first, so a half-deleted backup never looks whole. */

@@ -43,32 +43,36 @@ export async function restoreInPlace(
   options: RestoreInPlaceOptions,
 ): Promise<RestoreInPlaceReport> {
   return exclusive(host, 'restore', () =>
-    withWorkDir(options.workDir ?? defaultWorkBase(host.path), 'restore', async (workDir) => {
-      const copyPath = join(workDir, basename(host.path));
-      const keys = [...(options.keys ?? []), host.keyring];
-      const report = await prepareRestoredCopy({
-        options: { ...options, keys, config: host.openConfig },
-        open: (path, config) => host.open(path, config),
-        workDir,
-        copyPath,
-        fileKey: host.keyring?.current ?? null,
-        afterVerify: (db, chain) =>
-          adoptRestoredState(
-            db,
-            options.target,
-            chain,
-            backupKeys(keys, options.allowUnencrypted),
-            workDir,
-          ),
-      });
-      options.onProgress?.({ backupId: report.backupId, phase: 'swap', done: 0, total: null });
-      await host.close();
-      const previous = swapIn(host.path, copyPath, options.keepPrevious ?? true);
-      await syncDirectory(dirname(host.path));
-      options.onProgress?.({ backupId: report.backupId, phase: 'swap', done: 1, total: 1 });
-      return { ...report, previous };
+    withWorkDir(options.workDir ?? defaultWorkBase(host.path), 'restore', run, {
+      owned: options.workDir === undefined,
     }),
   );
+
+  async function run(workDir: string): Promise<RestoreInPlaceReport> {
+    const copyPath = join(workDir, basename(host.path));
+    const keys = [...(options.keys ?? []), host.keyring];
+    const report = await prepareRestoredCopy({
+      options: { ...options, keys, config: host.openConfig },
+      open: (path, config) => host.open(path, config),
+      workDir,
+      copyPath,
+      fileKey: host.keyring?.current ?? null,
+      afterVerify: (db, chain) =>
+        adoptRestoredState(
+          db,
+          options.target,
+          chain,
+          backupKeys(keys, options.allowUnencrypted),
+          workDir,
+        ),
+    });
+    options.onProgress?.({ backupId: report.backupId, phase: 'swap', done: 0, total: null });
+    await host.close();
+    const previous = swapIn(host.path, copyPath, options.keepPrevious ?? true);
+    await syncDirectory(dirname(host.path));
+    options.onProgress?.({ backupId: report.backupId, phase: 'swap', done: 1, total: 1 });
+    return { ...report, previous };
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -7,13 +7,21 @@ import { join } from 'node:path';
  * objects, downloads, the copy being built. It sits under `base` (beside the database by
  * default, so the copy lands on the same volume) and is removed when the job ends, whatever
  * the outcome.
+ *
+ * `owned`: the base belongs to one database, whose jobs run one at a time; whatever is in it
+ * when a job starts was left by a crash and is removed, and so is the base when the job ends.
  */
 export async function withWorkDir<T>(
   base: string,
   job: string,
   run: (dir: string) => Promise<T>,
+  options: { owned?: boolean } = {},
 ): Promise<T> {
-  const createdBase = !existsSync(base);
+  const removeBase = options.owned === true || !existsSync(base);
+  if (options.owned && existsSync(base)) {
+    for (const leftover of readdirSync(base))
+      rmSync(join(base, leftover), { recursive: true, force: true });
+  }
   mkdirSync(base, { recursive: true, mode: 0o700 });
   const dir = join(base, `${job}-${randomBytes(6).toString('hex')}`);
   mkdirSync(dir, { mode: 0o700 });
@@ -21,7 +29,7 @@ export async function withWorkDir<T>(
     return await run(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    if (createdBase) {
+    if (removeBase) {
       try {
         rmdirSync(base);
       } catch {
