@@ -83,6 +83,13 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'enforce (default) | development: everyone is admin, for local work only',
   ),
   opt(
+    ['auth', 'auditRetentionDays'],
+    'NEEDLE_AUDIT_RETENTION_DAYS',
+    '--audit-retention-days <days>',
+    'int',
+    'prune audit entries older than this (0: keep all; default 365)',
+  ),
+  opt(
     ['auth', 'jwt', 'jwksUrl'],
     'NEEDLE_JWT_JWKS_URL',
     '--jwt-jwks-url <url>',

@@ -67,6 +67,10 @@ const authSchema = z.strictObject({
   /** Failed sign-ins one client address may make per window before it is refused. */
   maxFailures: z.number().int().min(1).default(10),
   failureWindowMs: z.number().int().min(1000).default(60_000),
+  /** Audit entries older than this many days are pruned (the chain stays verifiable); 0 keeps all. */
+  auditRetentionDays: z.number().min(0).default(365),
+  /** How often the retention runs. */
+  auditPruneIntervalMs: z.number().int().min(100).default(3_600_000),
 });
 
 /** HTTPS: certificate and key files (reloaded on SIGHUP), and a CA for client certificates. */

@@ -6,12 +6,13 @@ import type { TLSSocket } from 'node:tls';
 
 import { AccessControl } from '@needle/security';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { serverConfigSchema } from '../src/config.js';
 import type { ServerConfigInput } from '../src/config.js';
 import { createServer } from '../src/server/create-server.js';
 import type { NeedleServer } from '../src/server/create-server.js';
-import { LogCapture, tempDir } from './helpers.js';
+import { LogCapture, tempDir, waitFor } from './helpers.js';
 
 const OPERATOR_KEY = 'operator-key-for-tests-0123456789';
 
@@ -92,6 +93,33 @@ describe('access control in the server', () => {
     expect(second.announced.join('')).not.toContain('nk_');
     const listed = await fetch(`${second.url}/v1/admin/keys`, { headers: { 'x-api-key': key! } });
     expect(((await listed.json()) as { keys: unknown[] }).keys).toHaveLength(1);
+  });
+
+  it('prunes audit entries past their retention, and the chain still verifies', async () => {
+    const { url, server } = await serve({
+      auth: {
+        adminApiKey: OPERATOR_KEY,
+        auditRetentionDays: 0.5 / 86_400,
+        auditPruneIntervalMs: 100,
+      },
+    });
+    const headers = { 'x-api-key': OPERATOR_KEY };
+    for (let i = 0; i < 5; i++) await fetch(`${url}/v1/collections`, { headers });
+    const db = server.database.database();
+    const seqs = () =>
+      db.system
+        .log('audit', z.unknown())
+        .read()
+        .map((e) => e.seq);
+    const written = seqs();
+    expect(written.length).toBeGreaterThan(0);
+    await waitFor(
+      () => (seqs().every((seq) => !written.includes(seq)) ? true : undefined),
+      'the retention to prune the entries written',
+      10_000,
+    );
+    const verify = await fetch(`${url}/v1/admin/audit/verify`, { headers });
+    expect(await verify.json()).toMatchObject({ ok: true });
   });
 
   it('says loudly that development mode lets everyone in', async () => {

@@ -123,3 +123,19 @@ describe('AuditLog', () => {
     expect(await log.prune(3_600_000 * 2)).toBe(0);
   });
 });
+
+describe('AuditLog with an unreadable entry', () => {
+  it('reports an entry that is no longer JSON, and keeps recording', async () => {
+    await writeEntries(new AuditLog(env.db), 3);
+    const log = await tamper(
+      `UPDATE system_log SET entry = 'garbage' WHERE log = 'audit' AND json_extract(entry, '$.requestId') = 'r2'`,
+    );
+    const result = log.verify();
+    expect(result).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/cannot be read/) as string,
+    });
+    await log.record({ principal: 'operator', action: 'config.manage', allowed: true });
+    expect(log.verify().ok).toBe(false);
+  });
+});

@@ -78,8 +78,7 @@ export class AuditLog {
     this.#log = db.system.log('audit', entrySchema);
     this.#state = db.system.records('audit-state', stateSchema);
     this.#now = options.now ?? Date.now;
-    const [last] = this.#log.read({ descending: true, limit: 1 });
-    this.#headHash = last?.entry.hash ?? this.#state.get('chain')?.headHash ?? GENESIS;
+    this.#headHash = this.#newestHash() ?? this.#state.get('chain')?.headHash ?? GENESIS;
   }
 
   /** Records an event; resolves once it is durable. */
@@ -168,6 +167,31 @@ export class AuditLog {
 
   /** Walks the whole chain and reports the first entry that does not hold. */
   verify(): AuditVerification {
+    try {
+      return this.#verify();
+    } catch (err) {
+      // An entry that is not JSON or not an audit entry any more: tampered with.
+      const seq = (err as { details?: { seq?: unknown } }).details?.seq;
+      return {
+        ok: false,
+        entries: 0,
+        seq: typeof seq === 'number' ? seq : null,
+        problem: `${typeof seq === 'number' ? `entry ${seq}` : 'an entry'} cannot be read as an audit entry: it was altered after it was written`,
+      };
+    }
+  }
+
+  /** The hash of the newest entry; undefined when there is none or it cannot be read. */
+  #newestHash(): string | undefined {
+    try {
+      return this.#log.read({ descending: true, limit: 1 })[0]?.entry.hash;
+    } catch {
+      // A damaged newest entry: writing goes on from the recorded head; verify reports it.
+      return undefined;
+    }
+  }
+
+  #verify(): AuditVerification {
     const state = this.#state.get('chain');
     let prev = state?.anchorPrev ?? GENESIS;
     let count = 0;

@@ -12,7 +12,7 @@ import { registerHttpMetrics } from './http-metrics.js';
 import { RequestLogController, createServerLogger } from './logger.js';
 import { memoryGuard } from './memory-guard.js';
 import { registerRateLimit } from './rate-limit.js';
-import { openSecurity } from './security.js';
+import { openSecurity, startAuditRetention } from './security.js';
 import {
   checkTransport,
   readTlsMaterial,
@@ -85,6 +85,7 @@ export async function createServer(
     options.logStream ? { stream: options.logStream } : {},
   );
   let security: SecurityServices | undefined;
+  let stopRetention = (): void => undefined;
   const database = new DatabaseHost({
     dataDir: config.dataDir,
     database: {
@@ -99,8 +100,10 @@ export async function createServer(
         onFailure: (reason) => metrics.metrics.authFailures.inc({ reason }),
         announce: options.announce ?? ((text) => process.stderr.write(`${text}\n`)),
       });
+      stopRetention = startAuditRetention(security, config.auth, logger);
     },
     beforeClose: async () => {
+      stopRetention();
       await security?.audit.flush();
       await security?.access.settled();
     },

@@ -88,6 +88,34 @@ export async function openSecurity(
   return { access, audit, authenticator };
 }
 
+/**
+ * Prunes the audit log to its retention now and then on a timer (unref'd); returns the stop
+ * function. Pruning keeps the chain verifiable (the oldest kept entry becomes its anchor).
+ */
+export function startAuditRetention(
+  services: SecurityServices,
+  auth: ServerConfig['auth'],
+  logger: Logger,
+): () => void {
+  if (auth.auditRetentionDays <= 0) return () => undefined;
+  const retentionMs = auth.auditRetentionDays * 86_400_000;
+  let running: Promise<void> | undefined;
+  const prune = () => {
+    running ??= services.audit
+      .prune(retentionMs)
+      .then((removed) => {
+        if (removed > 0)
+          logger.info({ removed, retention_days: auth.auditRetentionDays }, 'audit entries pruned');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'audit retention failed'))
+      .finally(() => (running = undefined));
+  };
+  prune();
+  const timer = setInterval(prune, auth.auditPruneIntervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 async function jwtVerifier(auth: ServerConfig['auth']): Promise<JwtVerifier | undefined> {
   const jwt = auth.jwt;
   if (!jwt) return undefined;

@@ -81,7 +81,7 @@ export class SystemRecords<T> {
   }
 
   #decode(json: string, key: string): T {
-    const parsed = this.schema.safeParse(JSON.parse(json));
+    const parsed = this.schema.safeParse(parseJson(json));
     if (parsed.success) return parsed.data;
     throw new EngineError(
       'INTERNAL_ERROR',
@@ -174,7 +174,7 @@ export class SystemLog<T> {
   }
 
   #decode(json: string, seq: number): T {
-    const parsed = this.schema.safeParse(JSON.parse(json));
+    const parsed = this.schema.safeParse(parseJson(json));
     if (parsed.success) return parsed.data;
     throw new EngineError(
       'INTERNAL_ERROR',
@@ -202,4 +202,13 @@ function checkKey(key: string): string {
   throw new EngineError('INVALID_INPUT', 'a system record key must be 1–1024 characters', {
     help: 'Give the record a non-empty key of at most 1024 characters.',
   });
+}
+
+/** Stored JSON, or a marker no schema accepts when it is not JSON (a damaged value). */
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return Symbol('not JSON');
+  }
 }
