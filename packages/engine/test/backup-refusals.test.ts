@@ -172,6 +172,21 @@ describe('keys', () => {
       allowUnencrypted: true,
     });
     expect(report.keyId).toBeNull();
+    // An unencrypted backup can become an encrypted database.
+    const encrypted = files.path();
+    const sealed = await restoreBackup({
+      target,
+      backupId: full.id,
+      destination: encrypted,
+      encryption: key,
+    });
+    expect(sealed.keyId).toBe(key.keyId);
+    const reopened = await Database.open(encrypted, {
+      encryption: { keySource: { type: 'raw', key: Uint8Array.from(key.key) } },
+    });
+    expect(reopened.collection('docs').size).toBe(600);
+    await reopened.close();
+    await expect(Database.open(encrypted)).rejects.toMatchObject({ code: 'WRONG_KEY' });
   });
 
   it('a restore never writes over an existing file', async () => {

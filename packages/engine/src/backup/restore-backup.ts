@@ -173,7 +173,7 @@ export async function adoptRestoredState(
 
 /** Refuses a destination that exists: a restore never writes over a file. */
 export function checkFreshDestination(path: string): void {
-  for (const candidate of [path, `${path}-wal`, `${path}-index`]) {
+  for (const candidate of [path, `${path}-wal`, `${path}-index`, `${path}-salt`]) {
     if (existsSync(candidate)) {
       throw new EngineError('INVALID_INPUT', `cannot restore into "${path}": ${candidate} exists`, {
         help: 'Restore into a new path, or restore in place with Database.restoreFrom.',
