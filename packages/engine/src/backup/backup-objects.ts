@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { writeAll } from '../crypto/file-io.js';
@@ -269,11 +269,6 @@ export async function listOrphans(target: BackupTarget, before: number): Promise
   return [...byId]
     .filter(([id, hasManifest]) => !hasManifest && backupIdTime(id) < before)
     .map(([id]) => id);
-}
-
-/** Sizes of the local file at `path`. */
-export async function fileSize(path: string): Promise<number> {
-  return (await stat(path)).size;
 }
 
 function summaryOf(m: BackupManifest): Omit<BackupSummary, 'keyId'> {
