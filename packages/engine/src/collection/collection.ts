@@ -65,6 +65,7 @@ export class Collection {
   #busy: string | null = null;
   #lastSearchAt = -Infinity;
   #lastCompaction: CompactionReport | null = null;
+  #searchContext: SearchContext | null = null;
 
   /** @internal Use `Database.createCollection` / `Database.collection`. */
   constructor(
@@ -556,7 +557,10 @@ export class Collection {
 
   #context(): SearchContext {
     this.#assertOpen();
-    return {
+    const cached = this.#searchContext;
+    if (cached && cached.index === this.#core.index && cached.config === this.#core.config)
+      return cached;
+    return (this.#searchContext = {
       config: this.#core.config,
       dbConfig: this.#core.db,
       state: this.#core.state,
@@ -564,7 +568,7 @@ export class Collection {
       batcher: this.#batcher,
       filterCache: this.#filterCache,
       readVector: (key, out) => this.#core.storage.readVector(this.name, key, out),
-    };
+    });
   }
 
   #request(
@@ -577,11 +581,13 @@ export class Collection {
     this.#assertOpen();
     this.#lastSearchAt = performance.now();
     const limits = this.#core.db.limits;
-    const rawQuery = toVector(vector, this.#core.config.dimensions, label);
+    const given = toVector(vector, this.#core.config.dimensions, label);
+    // Only a trace reads the query as given; otherwise cosine normalises the one copy.
+    const rawQuery = explain ? given : null;
     const query =
       this.#core.config.distance === 'cosine'
-        ? prepareForIndex('cosine', rawQuery.slice(), label)
-        : rawQuery;
+        ? prepareForIndex('cosine', explain ? given.slice() : given, label)
+        : given;
     const compiled = options.filter == null ? null : compileFilter(options.filter);
     const postFilter =
       options.postFilter == null
@@ -589,7 +595,7 @@ export class Collection {
         : compileFilter(options.postFilter, { code: 'INVALID_POST_FILTER' }).test;
     return {
       query,
-      rawQuery,
+      rawQuery: rawQuery ?? query,
       k: validateK(k, limits),
       ef: validateEf(options.efSearch, this.#core.config.index.efSearch),
       filter: compiled === null ? null : compiled.test,
