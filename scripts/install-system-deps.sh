@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the build and the tests need: a C++ toolchain for the native addons
-# (the HNSW index binding), and openssl, which the TLS tests use to make their certificates.
+# (the HNSW index binding), openssl, which the TLS tests use to make their certificates, and
+# prometheus / prometheus-alertmanager, whose promtool and amtool check the generated alert
+# rules and Alertmanager config.
 # Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(python3 make g++ openssl)
+packages=(python3 make g++ openssl prometheus prometheus-alertmanager)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
