@@ -1,6 +1,7 @@
 import type { Database } from '@needle/engine';
 import type { Action, Principal } from '@needle/security';
 
+import type { BackupServices } from './backups/backup-services.js';
 import type { SecurityServices } from './security/access-guard.js';
 
 /**
@@ -32,6 +33,11 @@ export interface ApiContext {
    * `ApiError` 503 `NOT_READY` while the database is not open.
    */
   readonly security?: () => SecurityServices;
+  /**
+   * The database's backups, run by the host (scheduled jobs, in-place restores that take the
+   * database out of service). Without it, the backup routes answer 404 `NOT_FOUND`.
+   */
+  readonly backups?: () => BackupServices;
   /**
    * The seam for authentication and access control, when `security` is not given: called
    * before every secured REST route and tRPC procedure with the request's headers and what it

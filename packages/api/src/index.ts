@@ -15,6 +15,15 @@ export type {
   Readiness,
   RouteAccess,
 } from './context.js';
+export type {
+  BackupChoice,
+  BackupJob,
+  BackupJobKind,
+  BackupJobRequest,
+  BackupJobResult,
+  BackupServices,
+  BackupStatus,
+} from './backups/backup-services.js';
 export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
 export type { ApiErrorCode } from './errors/error-codes.js';
 export { errorBody } from './errors/error-body.js';

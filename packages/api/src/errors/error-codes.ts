@@ -42,6 +42,10 @@ export const ERROR_STATUS = {
   SNAPSHOT_NOT_FOUND: 404,
   ROLE_NOT_FOUND: 404,
   API_KEY_NOT_FOUND: 404,
+  /** No backup has that id in the target, or none is at or before the point asked for. */
+  BACKUP_NOT_FOUND: 404,
+  /** No backup job has that id (jobs are kept in memory, the last few of each kind). */
+  BACKUP_JOB_NOT_FOUND: 404,
   /** No route has this path. */
   NOT_FOUND: 404,
   /** A route has this path, but not this method. */
@@ -54,13 +58,23 @@ export const ERROR_STATUS = {
   ROLE_BUILT_IN: 409,
   /** A snapshot failed its integrity check (or needs a key this process lacks); nothing changed. */
   SNAPSHOT_CORRUPT: 409,
-  /** Compaction, calibration or a restore is running on the collection. */
+  /** Compaction, calibration or a restore is running on the collection, or a backup job runs. */
   OPERATION_IN_PROGRESS: 409,
+  /** A backup that the chosen one builds on is missing from the target, or the links do not fit. */
+  BACKUP_CHAIN_BROKEN: 409,
+  /** The backup cannot be deleted: later backups of its chain build on it. */
+  BACKUP_IN_USE: 409,
+  /** The backup (or the database pages of a full one) needs a key this server was not given. */
+  WRONG_KEY: 409,
   BODY_TOO_LARGE: 413,
   BATCH_TOO_LARGE: 413,
   METADATA_TOO_LARGE: 413,
   EXPORT_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A backup object is missing, truncated or changed, or the restored copy failed its checks; nothing was restored. */
+  BACKUP_CORRUPT: 422,
+  /** A backup written by a newer Needle. */
+  UNSUPPORTED_FORMAT_VERSION: 422,
   RATE_LIMIT_EXCEEDED: 429,
   /** The database is opening, recovering or restoring. */
   NOT_READY: 503,
@@ -86,6 +100,7 @@ const TRPC_CODE_OF_STATUS: Readonly<Record<number, TRPC_ERROR_CODE_KEY>> = {
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
   504: 'GATEWAY_TIMEOUT',

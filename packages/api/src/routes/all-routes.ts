@@ -3,6 +3,7 @@ import type { ApiRoute } from '../http/api-route.js';
 import { openApiDocument } from '../http/openapi.js';
 import { z } from 'zod';
 
+import { backupRoutes } from './backup-routes.js';
 import { collectionRoutes } from './collection-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { securityRoutes } from './security-routes.js';
@@ -43,4 +44,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...searchRoutes,
   ...snapshotRoutes,
   ...securityRoutes,
+  ...backupRoutes,
 ];

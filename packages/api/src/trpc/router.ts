@@ -10,6 +10,16 @@ import {
   indexStatus,
   listCollections,
 } from '../handlers/collections.js';
+import {
+  applyRetention,
+  backupJob,
+  backupStatus,
+  createBackup,
+  deleteBackup,
+  listBackups,
+  restoreBackup,
+  verifyBackup,
+} from '../handlers/backups.js';
 import { batchSearch, count, query, radiusSearch, recommend, search } from '../handlers/search.js';
 import {
   createSnapshot,
@@ -45,6 +55,14 @@ import {
   upsertVector,
 } from '../handlers/vectors.js';
 import type { Operation } from '../context.js';
+import {
+  backupParams,
+  createBackupBody,
+  jobParams,
+  restoreBackupBody,
+  retentionBody,
+  verifyBackupBody,
+} from '../schemas/backups.js';
 import { createCollectionBody, exportQuery, listCollectionsQuery } from '../schemas/collections.js';
 import {
   batchSearchBody,
@@ -218,6 +236,32 @@ export const appRouter = router({
     check: needs('roles.manage', 'http', 'security.check')
       .input(apiInput(checkBody))
       .query(({ ctx, input }) => checkPermission(ctx.runtime, input)),
+  }),
+  backups: router({
+    list: needs('backups.manage', 'http', 'backups.list').query(({ ctx }) =>
+      listBackups(ctx.runtime),
+    ),
+    status: needs('backups.manage', 'http', 'backups.status').query(({ ctx }) =>
+      backupStatus(ctx.runtime),
+    ),
+    job: needs('backups.manage', 'http', 'backups.job')
+      .input(apiInput(jobParams))
+      .query(({ ctx, input }) => backupJob(ctx.runtime, input.job)),
+    create: needs('backups.manage', 'http', 'backups.create')
+      .input(apiInput(createBackupBody))
+      .mutation(({ ctx, input }) => createBackup(ctx.runtime, input, caller(ctx))),
+    verify: needs('backups.manage', 'http', 'backups.verify')
+      .input(apiInput(verifyBackupBody))
+      .mutation(({ ctx, input }) => verifyBackup(ctx.runtime, input, caller(ctx))),
+    restore: needs('backups.manage', 'http', 'backups.restore')
+      .input(apiInput(restoreBackupBody))
+      .mutation(({ ctx, input }) => restoreBackup(ctx.runtime, input, caller(ctx))),
+    delete: needs('backups.manage', 'http', 'backups.delete')
+      .input(apiInput(backupParams))
+      .mutation(({ ctx, input }) => deleteBackup(ctx.runtime, input.backup, caller(ctx))),
+    retention: needs('backups.manage', 'http', 'backups.retention')
+      .input(apiInput(retentionBody))
+      .mutation(({ ctx, input }) => applyRetention(ctx.runtime, input, caller(ctx))),
   }),
 });
 
