@@ -60,6 +60,12 @@ export const LIMIT_NAMES = [
   'export_size',
 ] as const;
 
+/** `type` values of the backup metrics. */
+export const BACKUP_TYPES = ['full', 'incremental'] as const;
+
+/** `operation` values of `needle_backup_progress_ratio`. */
+export const BACKUP_OPERATIONS = ['backup', 'verify', 'restore'] as const;
+
 /**
  * Every metric Needle exports, as data. The server registers them from here, and the
  * Grafana dashboards and Prometheus alert rules are generated from here, so a metric is
@@ -258,6 +264,93 @@ export const METRICS = {
     unit: 'count',
     group: 'security',
     labelValues: { reason: AUTH_FAILURE_REASONS },
+  },
+
+  // Backups and restore drills.
+  backupLastSuccess: {
+    name: 'needle_backup_last_success_timestamp_seconds',
+    type: 'gauge',
+    help: 'When the newest backup of each type completed, in seconds since the epoch (from the catalog, so it survives restarts); absent before the first one.',
+    labels: ['type'],
+    unit: 'timestamp_seconds',
+    group: 'backups',
+    labelValues: { type: BACKUP_TYPES },
+  },
+  backupAge: {
+    name: 'needle_backup_age_seconds',
+    type: 'gauge',
+    help: 'Age of the newest backup of any type: the data a lost disk would lose now (the RPO as it stands). Absent before the first backup.',
+    labels: [],
+    unit: 'seconds',
+    group: 'backups',
+  },
+  backupSize: {
+    name: 'needle_backup_size_bytes',
+    type: 'gauge',
+    help: 'Stored (compressed and sealed) bytes of the newest backup of each type.',
+    labels: ['type'],
+    unit: 'bytes',
+    group: 'backups',
+    labelValues: { type: BACKUP_TYPES },
+  },
+  backupStoredBytes: {
+    name: 'needle_backup_stored_bytes',
+    type: 'gauge',
+    help: 'Stored bytes of every catalogued backup of the database in its target.',
+    labels: [],
+    unit: 'bytes',
+    group: 'backups',
+  },
+  backupDuration: {
+    name: 'needle_backup_duration_seconds',
+    type: 'gauge',
+    help: 'How long the newest backup of each type took, from the snapshot to the manifest in the target.',
+    labels: ['type'],
+    unit: 'seconds',
+    group: 'backups',
+    labelValues: { type: BACKUP_TYPES },
+  },
+  backupFailures: {
+    name: 'needle_backup_failures_total',
+    type: 'counter',
+    help: 'Backups that failed (scheduled or requested), by the type asked for (`incremental` for an automatic one), since the server started.',
+    labels: ['type'],
+    unit: 'count',
+    group: 'backups',
+    labelValues: { type: BACKUP_TYPES },
+  },
+  backupRestoreSeconds: {
+    name: 'needle_backup_restore_seconds',
+    type: 'gauge',
+    help: 'How long the last successful restore drill (verification) took to restore and check the chain: the measured RTO, without the server start. Absent before the first drill.',
+    labels: [],
+    unit: 'seconds',
+    group: 'backups',
+  },
+  backupLastVerified: {
+    name: 'needle_backup_last_verification_timestamp_seconds',
+    type: 'gauge',
+    help: 'When a restore drill last succeeded, in seconds since the epoch; absent before the first one.',
+    labels: [],
+    unit: 'timestamp_seconds',
+    group: 'backups',
+  },
+  backupVerifyFailures: {
+    name: 'needle_backup_verify_failures_total',
+    type: 'counter',
+    help: 'Restore drills (verifications) that found a backup not restorable (corrupt, broken chain, wrong key) or could not run, since the server started.',
+    labels: [],
+    unit: 'count',
+    group: 'backups',
+  },
+  backupProgress: {
+    name: 'needle_backup_progress_ratio',
+    type: 'gauge',
+    help: 'Progress of the running backup, verification or restore, 0..1 (an estimate across its phases); 0 when none runs.',
+    labels: ['operation'],
+    unit: 'ratio',
+    group: 'backups',
+    labelValues: { operation: BACKUP_OPERATIONS },
   },
 
   // HTTP: the names, labels and buckets existing dashboards read.

@@ -18,6 +18,7 @@ export type MetricGroup =
   | 'cache'
   | 'limits'
   | 'security'
+  | 'backups'
   | 'http'
   | 'health';
 
