@@ -32,7 +32,7 @@ export type { LimitFacts } from './errors/limit-error.js';
 export { toApiError } from './errors/to-api-error.js';
 export { requestIdOf } from './http/request-id.js';
 export { openApiDocument } from './http/openapi.js';
-export { appRouter } from './trpc/router.js';
+export { PROCEDURE_ACTIONS, appRouter } from './trpc/router.js';
 export type { AppRouter } from './trpc/router.js';
 export type { NeedleErrorData } from './trpc/trpc.js';
 export { createAccessGuard } from './security/access-guard.js';

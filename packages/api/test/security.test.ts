@@ -11,7 +11,7 @@ import {
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { allRoutes } from '../src/index.js';
+import { PROCEDURE_ACTIONS, allRoutes, appRouter } from '../src/index.js';
 import type { AppRouter } from '../src/index.js';
 import { startServer, vectorOf, type TestServer } from './helpers/start-server.js';
 
@@ -103,6 +103,47 @@ describe('route × role matrix', () => {
         expect(mismatches).toEqual([]);
       });
     }
+  }
+});
+
+describe('procedure × role matrix (tRPC)', () => {
+  const procedures = Object.keys(appRouter._def.procedures);
+  const destructive = /^(collections\.drop|snapshots\.restore)$/;
+
+  it('has a declared action on every procedure but the two probes', () => {
+    const undeclared = procedures.filter((p) => !PROCEDURE_ACTIONS.has(p));
+    expect(undeclared.sort()).toEqual(['system.health', 'system.ready']);
+    expect([...PROCEDURE_ACTIONS.keys()].filter((p) => !procedures.includes(p))).toEqual([]);
+  });
+
+  for (const role of ['reader', 'writer', 'admin'] as const) {
+    it(`${role}: every secured procedure allows or refuses as the role says`, async () => {
+      const mismatches: string[] = [];
+      for (const path of procedures.filter(
+        (p) => PROCEDURE_ACTIONS.has(p) && !destructive.test(p),
+      )) {
+        const action = PROCEDURE_ACTIONS.get(path)!;
+        const expected = action === 'authenticated' ? true : roleMay(role, action);
+        const query =
+          (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[
+            path
+          ]!._def.type === 'query';
+        const input = encodeURIComponent(JSON.stringify({ collection: 'docs' }));
+        const res = query
+          ? await fetch(`${s.base}/trpc/${path}?input=${input}`, {
+              headers: { 'x-api-key': keys[role]! },
+            })
+          : await fetch(`${s.base}/trpc/${path}`, {
+              method: 'POST',
+              headers: { 'x-api-key': keys[role]!, 'content-type': 'application/json' },
+              body: JSON.stringify({ collection: 'docs' }),
+            });
+        if ((res.status === 403) === expected || res.status === 401) {
+          mismatches.push(`${path} (${action}): ${res.status} ${(await res.text()).slice(0, 100)}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
   }
 });
 

@@ -98,8 +98,15 @@ const inCollection = <T extends z.ZodRawShape>(schema: z.ZodObject<T>) =>
 
 /** A procedure that needs `action` (on the input's collection for collection actions). */
 function needs(action: Action | 'authenticated', operation: Operation | 'http', route: string) {
+  PROCEDURE_ACTIONS.set(route, action);
   return securedProcedure({ action, operation, route });
 }
+
+/**
+ * The action each secured procedure declared, by procedure path (`search.search`): what the
+ * route × role test walks. Procedures not here are public (`system.health`, `system.ready`).
+ */
+export const PROCEDURE_ACTIONS = new Map<string, Action | 'authenticated'>();
 
 /**
  * The tRPC router: the same handlers, schemas, limits, cache and errors as the REST routes,
