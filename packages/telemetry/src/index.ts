@@ -25,3 +25,21 @@ export type {
   RegisterMetricsOptions,
   RegisteredMetrics,
 } from './register-metrics.js';
+export { SEVERITIES } from './rules/alert-rule.js';
+export type { AlertRuleDefinition, Severity } from './rules/alert-rule.js';
+export { ALERT_RULES, ALERT_RULE_LIST, ALERT_RUNBOOK } from './rules/default-rules.js';
+export type { AlertRuleKey } from './rules/default-rules.js';
+export {
+  PROMETHEUS_BUILTIN_SERIES,
+  catalogueMetricOf,
+  seriesNamesIn,
+  unknownSeriesIn,
+} from './rules/metric-names.js';
+export type {
+  DashboardDefinition,
+  PanelDefinition,
+  PanelQuery,
+} from './dashboards/dashboard-definition.js';
+export { DASHBOARDS } from './dashboards/default-dashboards.js';
+export { alertCondition } from './generate/prometheus-rules.js';
+export { generateArtefacts } from './generate/artefacts.js';

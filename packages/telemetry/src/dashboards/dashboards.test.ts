@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+
+import { grafanaDashboard } from '../generate/grafana-dashboard.js';
+import { ALERT_RULE_LIST } from '../rules/default-rules.js';
+import { unknownSeriesIn } from '../rules/metric-names.js';
+import { DASHBOARDS } from './default-dashboards.js';
+
+interface GrafanaPanel {
+  title: string;
+  datasource: { uid: string };
+  targets: { expr: string; datasource: { uid: string } }[];
+  fieldConfig: { defaults: { thresholds: { steps: { value: number | null }[] } } };
+}
+
+describe('dashboards', () => {
+  it('are the overview, collections, storage and WAL, backups and alerts ones', () => {
+    expect(DASHBOARDS.map((d) => d.file)).toEqual([
+      'overview',
+      'collections',
+      'storage-and-wal',
+      'backups',
+      'alerts',
+    ]);
+    expect(new Set(DASHBOARDS.map((d) => d.uid)).size).toBe(DASHBOARDS.length);
+  });
+
+  it('query only metrics of the catalogue (and Prometheus built-ins)', () => {
+    for (const d of DASHBOARDS) {
+      for (const p of d.panels) {
+        expect(p.queries.length, p.title).toBeGreaterThan(0);
+        for (const q of p.queries)
+          expect(unknownSeriesIn(q.expr), `${d.uid}: ${p.title}`).toEqual([]);
+        if (!d.collectionVariable) {
+          for (const q of p.queries) expect(q.expr, p.title).not.toContain('$collection');
+        }
+      }
+    }
+  });
+
+  it('chart every rule on the alerts dashboard, with the rule thresholds', () => {
+    const alerts = DASHBOARDS.find((d) => d.file === 'alerts')!;
+    for (const rule of ALERT_RULE_LIST) {
+      const panel = alerts.panels.find((p) => p.rule === rule.name);
+      expect(panel, rule.name).toBeDefined();
+      expect(panel!.queries[0]!.expr).toBe(rule.expression);
+    }
+    const json = grafanaDashboard(alerts, ALERT_RULE_LIST) as { panels: GrafanaPanel[] };
+    for (const rule of ALERT_RULE_LIST) {
+      const panel = json.panels.find((p) => p.title === rule.summary)!;
+      const steps = panel.fieldConfig.defaults.thresholds.steps.map((s) => s.value);
+      expect(steps).toEqual([null, rule.thresholds.warning, rule.thresholds.critical]);
+    }
+  });
+
+  it('read every panel from the datasource variable', () => {
+    for (const d of DASHBOARDS) {
+      const json = grafanaDashboard(d, ALERT_RULE_LIST) as { panels: GrafanaPanel[] };
+      for (const p of json.panels) {
+        expect(p.datasource.uid).toBe('${datasource}');
+        for (const t of p.targets) expect(t.datasource.uid).toBe('${datasource}');
+      }
+    }
+  });
+
+  it('refuse a panel naming a rule that does not exist', () => {
+    const broken = {
+      ...DASHBOARDS[0]!,
+      panels: [{ ...DASHBOARDS[0]!.panels[0]!, rule: 'NoSuchRule' }],
+    };
+    expect(() => grafanaDashboard(broken, ALERT_RULE_LIST)).toThrow(/NoSuchRule/);
+  });
+});
