@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
+import { METRIC_CATALOGUE } from '../catalogue.js';
 import { grafanaDashboard } from '../generate/grafana-dashboard.js';
 import { ALERT_RULE_LIST } from '../rules/default-rules.js';
-import { unknownSeriesIn } from '../rules/metric-names.js';
+import { catalogueMetricOf, seriesNamesIn, unknownSeriesIn } from '../rules/metric-names.js';
 import { DASHBOARDS } from './default-dashboards.js';
 
 interface GrafanaPanel {
@@ -35,6 +36,21 @@ describe('dashboards', () => {
         }
       }
     }
+  });
+
+  it('chart every metric of the catalogue somewhere', () => {
+    const charted = new Set(
+      DASHBOARDS.flatMap((d) =>
+        d.panels.flatMap((p) =>
+          p.queries.flatMap((q) => seriesNamesIn(q.expr).map((s) => catalogueMetricOf(s)?.name)),
+        ),
+      ),
+    );
+    const uncharted = METRIC_CATALOGUE.map((m) => m.name).filter((name) => !charted.has(name));
+    expect(
+      uncharted,
+      'chart new metrics in src/dashboards/default-dashboards.ts, then run `npm run generate -w @needle/telemetry`',
+    ).toEqual([]);
   });
 
   it('chart every rule on the alerts dashboard, with the rule thresholds', () => {

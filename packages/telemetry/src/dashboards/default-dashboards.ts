@@ -68,6 +68,56 @@ const overview: DashboardDefinition = {
     },
     rulePanel(ALERT_RULES.memoryUsage, 'Memory used of the limit'),
     rulePanel(ALERT_RULES.diskUsage, 'Disk used'),
+    {
+      title: 'HTTP requests by status',
+      description: 'HTTP requests answered per second, by status code.',
+      kind: 'timeseries',
+      queries: [
+        { expr: `sum by (status) (rate(${m.httpRequests.name}[1m]))`, legend: '{{status}}' },
+      ],
+      unit: 'ops',
+    },
+    {
+      title: 'HTTP latency p99 by path',
+      description:
+        'The 99th percentile from request received to response sent, by normalised path.',
+      kind: 'timeseries',
+      queries: [
+        {
+          expr: `histogram_quantile(0.99, sum by (path, le) (rate(${m.httpDuration.name}_bucket[5m])))`,
+          legend: '{{path}}',
+        },
+      ],
+      unit: 'seconds',
+    },
+    {
+      title: 'Requests in flight and open connections',
+      description: 'HTTP requests not yet answered, and open client connections.',
+      kind: 'timeseries',
+      queries: [
+        { expr: `sum(${m.httpInFlight.name})`, legend: 'in flight' },
+        { expr: `sum(${m.httpConnections.name})`, legend: 'connections' },
+      ],
+      unit: 'count',
+    },
+    {
+      title: 'Limit rejections by limit',
+      description: 'Requests or connections refused by a configured limit, per second.',
+      kind: 'timeseries',
+      queries: [
+        { expr: `sum by (limit) (rate(${m.limitRejections.name}[5m]))`, legend: '{{limit}}' },
+      ],
+      unit: 'ops',
+    },
+    {
+      title: 'Authentication failures by reason',
+      description: 'Refused credentials and blocked sources, per second.',
+      kind: 'timeseries',
+      queries: [
+        { expr: `sum by (reason) (rate(${m.authFailures.name}[5m]))`, legend: '{{reason}}' },
+      ],
+      unit: 'ops',
+    },
   ],
 };
 
@@ -136,6 +186,22 @@ const collections: DashboardDefinition = {
         { expr: `max by (collection) (${m.cacheHitRatio.name}{${C}})`, legend: '{{collection}}' },
       ],
       unit: 'ratio',
+    },
+    {
+      title: 'Query cache lookups per second',
+      description: 'Searches answered from the query-result cache (hits) and not (misses).',
+      kind: 'timeseries',
+      queries: [
+        {
+          expr: `sum by (collection) (rate(${m.cacheHits.name}{${C}}[5m]))`,
+          legend: 'hits {{collection}}',
+        },
+        {
+          expr: `sum by (collection) (rate(${m.cacheMisses.name}{${C}}[5m]))`,
+          legend: 'misses {{collection}}',
+        },
+      ],
+      unit: 'ops',
     },
     {
       title: 'Index memory by collection',
