@@ -1,7 +1,8 @@
 /**
- * `@needle/telemetry` — the metric catalogue as data, and its registration into a
- * prom-client registry. The server, the Grafana dashboards and the alert rules all read the
- * same definitions.
+ * `@needle/telemetry` — the metric catalogue, the alert rules and the dashboards as data, the
+ * catalogue's registration into a prom-client registry, and the generators of the Grafana,
+ * Prometheus and Alertmanager files. The server, the dashboards and the alert rules all read
+ * the same definitions.
  */
 export {
   HTTP_DURATION_BUCKETS,
