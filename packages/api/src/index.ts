@@ -24,6 +24,15 @@ export type {
   BackupServices,
   BackupStatus,
 } from './backups/backup-services.js';
+export {
+  backupResult,
+  describeBackups,
+  describeJobResult,
+  jobBody,
+  restoreResult,
+  verifyResult,
+} from './handlers/backups.js';
+export type { JobResultBody } from './handlers/backups.js';
 export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
 export type { ApiErrorCode } from './errors/error-codes.js';
 export { errorBody } from './errors/error-body.js';

@@ -1,4 +1,9 @@
-import type { CatalogEntry } from '@needle/engine';
+import type {
+  BackupManifest,
+  BackupVerification,
+  CatalogEntry,
+  RestoreReport,
+} from '@needle/engine';
 import type { z } from 'zod';
 
 import { ApiError } from '../api-error.js';
@@ -9,16 +14,19 @@ import type {
   BackupServices,
 } from '../backups/backup-services.js';
 import type {
+  backupResultSchema,
   backupSchema,
   createBackupBody,
   deleteBackupResponse,
   jobSchema,
   listBackupsResponse,
   restoreBackupBody,
+  restoreResultSchema,
   retentionBody,
   retentionResponse,
   statusResponse,
   verifyBackupBody,
+  verifyResultSchema,
 } from '../schemas/backups.js';
 import type { Caller } from './security.js';
 import type { ApiRuntime } from './runtime.js';
@@ -59,7 +67,19 @@ const requester = (caller: Caller) => caller.principal?.id ?? 'anonymous';
 /** The catalog: every backup with its chain, size, age and last verification, and the chains. */
 export function listBackups(rt: ApiRuntime): z.output<typeof listBackupsResponse> {
   const { target, entries } = services(rt).list();
-  const now = Date.now();
+  return describeBackups(target, entries);
+}
+
+/**
+ * Catalog entries as the API lists them (`GET /v1/admin/backups`): each backup with the full
+ * backup its chain starts with, its age and last verification, and a summary per chain. The
+ * `needle backup list` command prints the same, embedded or remote.
+ */
+export function describeBackups(
+  target: string,
+  entries: readonly CatalogEntry[],
+  now = Date.now(),
+): z.output<typeof listBackupsResponse> {
   const byId = new Map(entries.map((e) => [e.manifest.id, e.manifest]));
   const chainOf = (id: string): string => {
     let at = byId.get(id);
@@ -144,60 +164,81 @@ export function jobBody(job: BackupJob): z.output<typeof jobSchema> {
     done: job.done,
     total: job.total,
     progress: job.progress,
-    result: job.result ? resultBody(job.result) : null,
+    result: job.result ? describeJobResult(job.result) : null,
     error: job.error,
   };
 }
 
-function resultBody(result: BackupJobResult): Record<string, unknown> {
+/** What a finished job produced, as the API shows it (snake_case, times in ISO, ms rounded). */
+export function describeJobResult(result: BackupJobResult): JobResultBody {
   switch (result.kind) {
-    case 'backup': {
-      const m = result.manifest;
-      return {
-        backup_id: m.id,
-        type: m.type,
-        parent_id: m.parentId,
-        seq_to: m.seqTo,
-        bytes: m.bytes,
-        duration_ms: Math.round(m.durationMs),
-        retention_removed: result.retentionRemoved,
-      };
-    }
-    case 'verify': {
-      const v = result.verification;
-      return v.ok
-        ? {
-            backup_id: v.backupId,
-            ok: true,
-            chain: v.chain,
-            seq: v.seq,
-            restore_ms: Math.round(v.restoreMs),
-            collections: v.collections,
-            searches: { run: v.searches.run, passed: v.searches.passed, found: v.searches.found },
-          }
-        : {
-            backup_id: v.backupId,
-            ok: false,
-            code: v.code,
-            message: v.message,
-            restore_ms: Math.round(v.restoreMs),
-          };
-    }
-    case 'restore': {
-      const r = result.report;
-      return {
-        backup_id: r.backupId,
-        chain: r.chain,
-        seq: r.seq,
-        created_at: iso(r.createdAt),
-        in_place: result.inPlace,
-        path: result.path,
-        previous: result.previous,
-        restore_ms: Math.round(r.restoreMs),
-        collections: r.collections,
-      };
-    }
+    case 'backup':
+      return backupResult(result.manifest, result.retentionRemoved);
+    case 'verify':
+      return verifyResult(result.verification);
+    case 'restore':
+      return restoreResult(result.report, result.inPlace, result.path, result.previous);
   }
+}
+
+/** A job's result body. */
+export type JobResultBody = NonNullable<z.output<typeof jobSchema>['result']>;
+
+/** A finished backup as the API shows it. */
+export function backupResult(
+  m: BackupManifest,
+  retentionRemoved: string[] = [],
+): z.output<typeof backupResultSchema> {
+  return {
+    backup_id: m.id,
+    type: m.type,
+    parent_id: m.parentId,
+    seq_to: m.seqTo,
+    bytes: m.bytes,
+    duration_ms: Math.round(m.durationMs),
+    retention_removed: retentionRemoved,
+  };
+}
+
+/** A verification as the API shows it. */
+export function verifyResult(v: BackupVerification): z.output<typeof verifyResultSchema> {
+  return v.ok
+    ? {
+        backup_id: v.backupId,
+        ok: true,
+        chain: v.chain,
+        seq: v.seq,
+        restore_ms: Math.round(v.restoreMs),
+        collections: v.collections,
+        searches: { run: v.searches.run, passed: v.searches.passed, found: v.searches.found },
+      }
+    : {
+        backup_id: v.backupId,
+        ok: false,
+        code: v.code,
+        message: v.message,
+        restore_ms: Math.round(v.restoreMs),
+      };
+}
+
+/** A restore as the API shows it. */
+export function restoreResult(
+  r: RestoreReport,
+  inPlace: boolean,
+  path: string,
+  previous: string | null,
+): z.output<typeof restoreResultSchema> {
+  return {
+    backup_id: r.backupId,
+    chain: r.chain,
+    seq: r.seq,
+    created_at: iso(r.createdAt),
+    in_place: inPlace,
+    path,
+    previous,
+    restore_ms: Math.round(r.restoreMs),
+    collections: r.collections,
+  };
 }
 
 /** Starts a backup (202 with the job; poll it for progress). */

@@ -100,6 +100,51 @@ export const restoreBackupBody = z
     path: ['backup_id'],
   });
 
+/** What a finished backup job produced. */
+export const backupResultSchema = z.object({
+  backup_id: z.string(),
+  type: z.enum(['full', 'incremental']),
+  parent_id: z.string().nullable(),
+  seq_to: z.number().int(),
+  bytes: z.number().int(),
+  duration_ms: z.number(),
+  /** Backups the retention deleted after a scheduled backup. */
+  retention_removed: z.array(z.string()),
+});
+
+/** What a verification (restore drill) found. */
+export const verifyResultSchema = z.object({
+  backup_id: z.string(),
+  ok: z.boolean(),
+  /** Why it is not restorable (`BACKUP_CORRUPT`, `BACKUP_CHAIN_BROKEN`, `WRONG_KEY`...). */
+  code: z.string().optional(),
+  message: z.string().optional(),
+  /** Time to restore and check the chain: the measured RTO. */
+  restore_ms: z.number(),
+  chain: z.array(z.string()).optional(),
+  seq: z.number().int().optional(),
+  collections: z.array(z.object({ name: z.string(), vectors: z.number().int() })).optional(),
+  searches: z
+    .object({ run: z.number().int(), passed: z.number().int(), found: z.number().int() })
+    .optional(),
+});
+
+/** What a restore did. */
+export const restoreResultSchema = z.object({
+  backup_id: z.string(),
+  /** The backups applied, full backup first. */
+  chain: z.array(z.string()),
+  seq: z.number().int(),
+  created_at: z.string(),
+  in_place: z.boolean(),
+  /** The restored database file. */
+  path: z.string(),
+  /** Where the replaced database was kept (in place), or null. */
+  previous: z.string().nullable(),
+  restore_ms: z.number(),
+  collections: z.array(z.object({ name: z.string(), vectors: z.number().int() })),
+});
+
 export const jobSchema = z.object({
   id: z.string(),
   kind: z.enum(['backup', 'verify', 'restore']),
@@ -115,7 +160,7 @@ export const jobSchema = z.object({
   /** Of the whole job, 0..1. */
   progress: z.number(),
   /** What the job produced: the backup, the verification report, the restore report. */
-  result: z.record(z.string(), z.unknown()).nullable(),
+  result: z.union([backupResultSchema, verifyResultSchema, restoreResultSchema]).nullable(),
   error: z.object({ code: z.string(), message: z.string(), help: z.string() }).nullable(),
 });
 
