@@ -181,6 +181,48 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'bytes',
     'checkpoint when the WAL grows past this',
   ),
+  opt(
+    ['backup', 'targetDir'],
+    'NEEDLE_BACKUP_DIR',
+    '--backup-dir <dir>',
+    'string',
+    'directory (local or mounted) holding the backups (default: <data>/backups)',
+  ),
+  opt(
+    ['backup', 'schedule', 'full'],
+    'NEEDLE_BACKUP_FULL_SCHEDULE',
+    '--backup-full-schedule <cron>',
+    'string',
+    'cron expression of full backups, e.g. "0 3 * * *" (none by default)',
+  ),
+  opt(
+    ['backup', 'schedule', 'incremental'],
+    'NEEDLE_BACKUP_INCREMENTAL_SCHEDULE',
+    '--backup-incremental-schedule <cron>',
+    'string',
+    'cron expression of incremental backups, e.g. "*/15 * * * *" (none by default)',
+  ),
+  opt(
+    ['backup', 'schedule', 'verify'],
+    'NEEDLE_BACKUP_VERIFY_SCHEDULE',
+    '--backup-verify-schedule <cron>',
+    'string',
+    'cron expression of restore drills (the newest backup restored and checked), e.g. "0 5 * * *"',
+  ),
+  opt(
+    ['backup', 'retention', 'maxAgeDays'],
+    'NEEDLE_BACKUP_RETENTION_DAYS',
+    '--backup-retention-days <days>',
+    'int',
+    'delete backups older than this after each scheduled backup (0: no age limit; default 30)',
+  ),
+  opt(
+    ['backup', 'retention', 'maxCount'],
+    'NEEDLE_BACKUP_RETENTION_COUNT',
+    '--backup-retention-count <n>',
+    'int',
+    'keep at most this many backups (0: no count limit); chains still needed are kept',
+  ),
 ];
 
 function opt(

@@ -1,3 +1,4 @@
+import { CronPattern } from 'croner';
 import { z } from 'zod';
 
 import { parseByteSize } from './byte-size.js';
@@ -102,6 +103,91 @@ const databaseSchema = z.looseObject({
 });
 
 /**
+ * Where a backup key comes from, as the engine's encryption key sources: an environment
+ * variable, a file (a mounted secret) or a command (a secrets manager). A config file never
+ * holds key material itself.
+ */
+const backupKeySchema = z
+  .strictObject({
+    keySource: z.discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('env'),
+        name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+      }),
+      z.strictObject({ type: z.literal('file'), path: z.string().min(1) }),
+      z.strictObject({
+        type: z.literal('command'),
+        command: z.string().min(1),
+        args: z.array(z.string()).default([]),
+        timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+      }),
+    ]),
+    /** `none`: the source holds a raw 32-byte key (hex or base64); else a passphrase. */
+    kdf: z.enum(['none', 'scrypt', 'argon2id']).default('none'),
+    /** The passphrase's salt (hex or base64, not secret); required with a `kdf`. */
+    salt: z.string().min(1).optional(),
+  })
+  .refine((key) => key.kdf === 'none' || key.salt !== undefined, {
+    message: 'a passphrase backup key (kdf) needs a salt: give `salt` (e.g. openssl rand -hex 16)',
+    path: ['salt'],
+  });
+
+/** A cron expression: 5 fields (minute precision) or 6 (with seconds first). */
+const cronSchema = z.string().superRefine((pattern, ctx) => {
+  try {
+    new CronPattern(pattern);
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a cron expression: ${(err as Error).message.replace(/^CronPattern: /, '')}`,
+    });
+  }
+});
+
+/** Scheduled backups, retention and restore drills (docs/runbooks/backup-and-restore.md). */
+const backupSchema = z.strictObject({
+  /** A local or mounted directory holding the backups (default: `<dataDir>/backups`). */
+  targetDir: z.string().min(1).optional(),
+  /** The key that seals backups; default: the database's own key (none: checksummed only). */
+  key: backupKeySchema.optional(),
+  /** Keys that sealed older backups (before a backup key rotation), for reading them. */
+  previousKeys: z.array(backupKeySchema).default([]),
+  compression: z.enum(['gzip', 'brotli', 'none']).default('gzip'),
+  /** gzip 1–9, brotli 0–11. */
+  compressionLevel: z.number().int().min(0).max(11).optional(),
+  /** Incrementals in a chain before a scheduled incremental starts a new full backup. */
+  maxChainLength: z.number().int().min(1).max(100_000).default(30),
+  /** Scratch space (default: beside the database); needs room for a copy of the database. */
+  workDir: z.string().min(1).optional(),
+  /** Sample searches a verification runs per collection on the restored copy. */
+  sampleSearches: z.number().int().min(0).max(1000).default(5),
+  /** Cron expressions; a job not set is not scheduled. */
+  schedule: z
+    .strictObject({
+      /** Full backups, e.g. `0 3 * * *` (daily at 03:00). */
+      full: cronSchema.optional(),
+      /** Incremental backups (a full one when there is no chain yet), e.g. every 15 minutes. */
+      incremental: cronSchema.optional(),
+      /** Restore drills: the newest backup restored into scratch space and checked. */
+      verify: cronSchema.optional(),
+      /** Time zone of the expressions (IANA name); default: the server's. */
+      timezone: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** Applied after every scheduled backup; never breaks a chain that is kept. */
+  retention: z
+    .strictObject({
+      /** Backups older than this many days expire (0: no age limit). */
+      maxAgeDays: z.number().min(0).default(30),
+      /** Only the newest this many are kept (0: no count limit). */
+      maxCount: z.number().int().min(0).default(0),
+      /** The newest this many are never deleted. */
+      minCount: z.number().int().min(1).default(1),
+    })
+    .prefault({}),
+});
+
+/**
  * Everything the server can be configured with, and the defaults: the embedded default
  * (127.0.0.1:8080, data in `./data`) and the wire contract's limits.
  */
@@ -147,6 +233,7 @@ export const serverConfigSchema = z.strictObject({
   log: logSchema.prefault({}),
   /** Passed to `Database.open` (WAL sync mode, checkpoint interval, encryption...). */
   database: databaseSchema.prefault({}),
+  backup: backupSchema.prefault({}),
 });
 
 /** What a config file, the environment and flags may set. */

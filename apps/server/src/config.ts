@@ -43,6 +43,15 @@ const SECRET_ENV: readonly (readonly [string, readonly string[]])[] = [
   ['NEEDLE_JWT_SECRET', ['auth', 'jwt', 'secret']],
 ];
 
+/**
+ * Backup key sources given by the environment: the key itself in `NEEDLE_BACKUP_KEY` (read
+ * where it is, never copied into the config), or the file holding it.
+ */
+const KEY_SOURCE_ENV: readonly (readonly [string, (value: string, name: string) => unknown])[] = [
+  ['NEEDLE_BACKUP_KEY', (_value, name) => ({ type: 'env', name })],
+  ['NEEDLE_BACKUP_KEY_FILE', (path) => ({ type: 'file', path })],
+];
+
 const HELP =
   'Fix the values named above: in the config file (--config / NEEDLE_CONFIG), the NEEDLE_* environment variables or the flags. Run `needle serve --help` for the flags.';
 
@@ -75,6 +84,11 @@ export function loadServerConfig(sources: ConfigSources = {}): ServerConfig {
   for (const [name, path] of SECRET_ENV) {
     const value = nonEmpty(env[name]);
     if (value !== undefined) setPath(fromEnv, path, value);
+  }
+  for (const [name, source] of KEY_SOURCE_ENV) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined)
+      setPath(fromEnv, ['backup', 'key'], { keySource: source(value, name) });
   }
   const fromFlags = layerOf(CONFIG_OPTIONS, (o) => flags[o.flagKey], flagName, problems);
   if (problems.length > 0) throw new ConfigError(problems, HELP);

@@ -1,12 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { join, resolve } from 'node:path';
 
 import { registerNeedleApi, requestIdOf } from '@needle/api';
 import type { ApiContext, SecurityServices } from '@needle/api';
+import type { CatalogEntry } from '@needle/engine';
 import { fastify } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 
+import { backupSettings } from '../backup/backup-settings.js';
 import type { ServerConfig } from '../config.js';
+import { BackupScheduler } from './backup-scheduler.js';
+import { BackupService } from './backup-service.js';
 import { DatabaseHost } from './database-host.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { RequestLogController, createServerLogger } from './logger.js';
@@ -40,6 +45,7 @@ export interface NeedleServer {
   readonly app: FastifyInstance;
   readonly logger: Logger;
   readonly database: DatabaseHost;
+  readonly backups: BackupService;
   readonly metrics: ServerMetrics;
   readonly config: ServerConfig;
   /**
@@ -101,20 +107,54 @@ export async function createServer(
         announce: options.announce ?? ((text) => process.stderr.write(`${text}\n`)),
       });
       stopRetention = startAuditRetention(security, config.auth, logger);
+      scheduler.start();
     },
     beforeClose: async () => {
+      scheduler.stop();
       stopRetention();
       await security?.audit.flush();
       await security?.access.settled();
     },
   });
 
+  const backups: BackupService = new BackupService({
+    host: database,
+    settings: backupSettings(config),
+    logger,
+    restoreDir: join(resolve(config.dataDir), 'restored'),
+    onBackupFailure: (type) => metrics.metrics.backupFailures.inc({ type }),
+    onVerifyFailure: () => metrics.metrics.backupVerifyFailures.inc(),
+    audit: async (entry) => {
+      await security?.audit.record({ ...entry, allowed: true });
+    },
+    nextRuns: () => scheduler.nextRuns(),
+  });
+  const scheduler = new BackupScheduler(
+    config.backup.schedule,
+    (job) => backups.schedule(job),
+    logger,
+  );
+
   let openConnections = 0;
+  let backupFigures: { at: number; entries: CatalogEntry[] | undefined } | undefined;
   const metrics = createServerMetrics({
     database: () => (database.state.phase === 'open' ? database.state.database : undefined),
     dataFile: database.dataFile,
     memoryLimitBytes: config.memoryLimitBytes,
     openConnections: () => openConnections,
+    backups: () => {
+      // Read once per scrape, not once per backup metric.
+      if (!backupFigures || Date.now() - backupFigures.at > 250) {
+        let entries: CatalogEntry[] | undefined;
+        try {
+          entries = database.state.phase === 'open' ? backups.list().entries : undefined;
+        } catch {
+          entries = undefined;
+        }
+        backupFigures = { at: Date.now(), entries };
+      }
+      return { entries: backupFigures.entries, running: backups.running };
+    },
   });
 
   // Typed as fastify's base logger: with pino's own type the instance's generics no longer
@@ -162,10 +202,12 @@ export async function createServer(
     memoryGuard: memoryGuard(config.memoryLimitBytes),
     version: serverVersion(),
     security: () => {
-      // Throws 503 NOT_READY (or CLOSED) until the database and its access control are up.
-      database.database();
+      // Throws 503 NOT_READY (or CLOSED) until the database and its access control are up;
+      // during an in-place restore they stay up until the files are swapped.
+      database.accessDatabase();
       return security!;
     },
+    backups: () => backups,
   };
   await registerNeedleApi(app, ctx);
 
@@ -181,6 +223,7 @@ export async function createServer(
     app,
     logger,
     database,
+    backups,
     metrics,
     config,
     async start() {

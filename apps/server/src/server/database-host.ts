@@ -12,6 +12,15 @@ export type HostState =
   | { readonly phase: 'idle' }
   | { readonly phase: 'opening'; readonly reason: string; readonly progress?: number }
   | { readonly phase: 'open'; readonly database: Database }
+  | {
+      readonly phase: 'restoring';
+      /** The database being replaced: open until the swap. */
+      readonly database: Database;
+      readonly reason: string;
+      readonly progress?: number;
+      /** The files are being swapped: the database is closed or closing. */
+      readonly swapping: boolean;
+    }
   | { readonly phase: 'failed'; readonly error: unknown }
   | { readonly phase: 'closing' }
   | { readonly phase: 'closed' };
@@ -29,6 +38,16 @@ export interface DatabaseHostOptions {
   beforeClose?: () => Promise<void>;
 }
 
+/** What an in-place restore tells the host while it runs. */
+export interface RestoreUpdate {
+  /** What it does now, for `/ready` and `NOT_READY` answers. */
+  reason: string;
+  /** 0..1 when known. */
+  progress?: number;
+  /** True from the moment the database is closed to swap the files. */
+  swapping?: boolean;
+}
+
 /**
  * Owns the server's one database: takes the data directory's lock, opens the database in
  * the background (recovery, index loads and rebuilds report progress), answers readiness,
@@ -42,6 +61,7 @@ export class DatabaseHost {
   #state: HostState = { phase: 'idle' };
   #release: ReleaseLock | undefined;
   #opening: Promise<Database> | undefined;
+  #restoring: Promise<unknown> | undefined;
 
   constructor(options: DatabaseHostOptions) {
     this.#options = options;
@@ -70,11 +90,11 @@ export class DatabaseHost {
     return this.#opening;
   }
 
-  async #open(): Promise<Database> {
+  async #open(what = 'the database'): Promise<Database> {
     this.lock();
     const { logger } = this.#options;
-    this.#state = { phase: 'opening', reason: 'opening the database' };
-    logger.info({ file: this.dataFile }, 'opening the database');
+    this.#state = { phase: 'opening', reason: `opening ${what}` };
+    logger.info({ file: this.dataFile }, `opening ${what}`);
     let lastLogged = -1;
     try {
       const database = await Database.open(this.dataFile, this.#options.database, {
@@ -128,6 +148,7 @@ export class DatabaseHost {
       case 'idle':
         return { ready: false, reason: 'starting' };
       case 'opening':
+      case 'restoring':
         return state.progress === undefined
           ? { ready: false, reason: state.reason }
           : { ready: false, reason: state.reason, progress: state.progress };
@@ -146,6 +167,23 @@ export class DatabaseHost {
   database(): Database {
     const state = this.#state;
     if (state.phase === 'open') return state.database;
+    return this.#refuse();
+  }
+
+  /**
+   * The database for access control and the backup catalog: the open one, and during an
+   * in-place restore the one being replaced until its files are swapped (so the restore can be
+   * followed while data requests are refused). 503 otherwise.
+   */
+  accessDatabase(): Database {
+    const state = this.#state;
+    if (state.phase === 'open') return state.database;
+    if (state.phase === 'restoring' && !state.swapping) return state.database;
+    return this.#refuse();
+  }
+
+  #refuse(): never {
+    const state = this.#state;
     if (state.phase === 'closing' || state.phase === 'closed') {
       throw new ApiError(
         503,
@@ -170,13 +208,80 @@ export class DatabaseHost {
   }
 
   /**
-   * Closes the database (waiting for an open under way to finish first: an open cannot be
-   * interrupted), checkpointing it, then releases the data directory's lock.
+   * Replaces the served database in place (a restore). From the start the host is not ready:
+   * `/ready` and data requests answer 503 `NOT_READY` with `work`'s reason and progress, while
+   * access control and the catalog still use the database until the swap. `work` gets the
+   * open database and a reporter; it resolves once the engine has swapped the files (closing
+   * the database, `swapping: true`). The host then opens the path again (`afterOpen` runs
+   * again). A failure before the swap leaves the database open and serving; one after it
+   * opens whatever the path holds.
+   */
+  async replace<T>(
+    work: (database: Database, report: (update: RestoreUpdate) => void) => Promise<T>,
+  ): Promise<T> {
+    const state = this.#state;
+    if (state.phase !== 'open') return this.#refuse();
+    const database = state.database;
+    this.#state = {
+      phase: 'restoring',
+      database,
+      reason: 'restoring a backup',
+      progress: 0,
+      swapping: false,
+    };
+    this.#options.logger.warn(
+      { file: this.dataFile },
+      'restoring a backup in place: not ready until it is done',
+    );
+    const run = async (): Promise<T> => {
+      let result: T;
+      try {
+        result = await work(database, (update) => {
+          const now = this.#state;
+          if (now.phase !== 'restoring') return;
+          this.#state = {
+            phase: 'restoring',
+            database,
+            reason: update.reason,
+            ...(update.progress === undefined ? {} : { progress: update.progress }),
+            swapping: now.swapping || update.swapping === true,
+          };
+        });
+      } catch (err) {
+        const now = this.#state;
+        if (now.phase === 'restoring' && !now.swapping) {
+          this.#state = { phase: 'open', database };
+          throw err;
+        }
+        await this.#reopen().catch(() => undefined);
+        throw err;
+      }
+      await this.#reopen();
+      return result;
+    };
+    const running = run();
+    this.#restoring = running.catch(() => undefined);
+    return running;
+  }
+
+  /** Opens the path again after an in-place restore closed the database to swap its files. */
+  async #reopen(): Promise<void> {
+    await this.#options.beforeClose?.().catch(() => undefined);
+    if (this.#state.phase === 'closing' || this.#state.phase === 'closed') return;
+    this.#opening = this.#open('the restored database');
+    await this.#opening;
+  }
+
+  /**
+   * Closes the database (waiting for an open or an in-place restore under way to finish
+   * first: neither can be interrupted), checkpointing it, then releases the data directory's
+   * lock.
    */
   async close(): Promise<void> {
     if (this.#state.phase === 'closed') return;
     this.#state = { phase: 'closing' };
     try {
+      await this.#restoring;
       const database = await this.#opening?.catch(() => undefined);
       if (database) await this.#options.beforeClose?.().catch(() => undefined);
       await database?.close();

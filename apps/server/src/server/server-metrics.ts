@@ -1,6 +1,12 @@
-import type { ApiMetrics, Operation } from '@needle/api';
-import type { Database } from '@needle/engine';
-import { AUTH_FAILURE_REASONS, LIMIT_NAMES, registerMetrics } from '@needle/telemetry';
+import type { ApiMetrics, BackupJob, Operation } from '@needle/api';
+import type { CatalogEntry, Database } from '@needle/engine';
+import {
+  AUTH_FAILURE_REASONS,
+  BACKUP_OPERATIONS,
+  BACKUP_TYPES,
+  LIMIT_NAMES,
+  registerMetrics,
+} from '@needle/telemetry';
 import type { METRICS, RegisteredMetrics } from '@needle/telemetry';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -17,6 +23,11 @@ export interface MetricSources {
   readonly memoryLimitBytes: number;
   /** Open client connections now. */
   openConnections(): number;
+  /**
+   * The backups: the catalog (undefined while the database is not open: the last figures
+   * stay) and the running job.
+   */
+  backups?(): { entries: CatalogEntry[] | undefined; running: BackupJob | null };
 }
 
 /** The server's metrics: the registry `/metrics` renders and the catalogue's instances. */
@@ -82,6 +93,54 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
       diskUsage: async (gauge) => gauge.set((await disk()).usedBytes),
       diskCapacity: async (gauge) => gauge.set((await disk()).capacityBytes),
       diskAvailable: async (gauge) => gauge.set((await disk()).availableBytes),
+      backupLastSuccess: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (!entries) return;
+        gauge.reset();
+        for (const [type, m] of newestByType(entries)) gauge.set({ type }, m.completedAt / 1000);
+      },
+      backupAge: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (!entries) return;
+        gauge.reset();
+        const newest = entries.at(-1)?.manifest;
+        if (newest) gauge.set(Math.max(0, (Date.now() - newest.createdAt) / 1000));
+      },
+      backupSize: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (!entries) return;
+        gauge.reset();
+        for (const [type, m] of newestByType(entries)) gauge.set({ type }, m.bytes);
+      },
+      backupStoredBytes: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (entries) gauge.set(entries.reduce((sum, e) => sum + e.manifest.bytes, 0));
+      },
+      backupDuration: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (!entries) return;
+        gauge.reset();
+        for (const [type, m] of newestByType(entries)) gauge.set({ type }, m.durationMs / 1000);
+      },
+      backupRestoreSeconds: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (!entries) return;
+        gauge.reset();
+        const drill = lastGoodVerification(entries);
+        if (drill?.restoreMs != null) gauge.set(drill.restoreMs / 1000);
+      },
+      backupLastVerified: (gauge) => {
+        const entries = sources.backups?.().entries;
+        if (!entries) return;
+        gauge.reset();
+        const drill = lastGoodVerification(entries);
+        if (drill) gauge.set(drill.at / 1000);
+      },
+      backupProgress: (gauge) => {
+        const running = sources.backups?.().running ?? null;
+        for (const operation of BACKUP_OPERATIONS)
+          gauge.set({ operation }, running?.kind === operation ? running.progress : 0);
+      },
       cacheHitRatio: (gauge) => {
         for (const [collection, c] of cache)
           gauge.set({ collection }, c.lookups > 0 ? c.hits / c.lookups : 0);
@@ -116,8 +175,24 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
   // Zero series for every known limit, so a rate() over them exists before the first refusal.
   for (const limit of LIMIT_NAMES) metrics.limitRejections.inc({ limit }, 0);
   for (const reason of AUTH_FAILURE_REASONS) metrics.authFailures.inc({ reason }, 0);
+  for (const type of BACKUP_TYPES) metrics.backupFailures.inc({ type }, 0);
+  metrics.backupVerifyFailures.inc(0);
 
   return { registry, metrics, api };
+}
+
+/** The newest catalogued backup of each type. */
+function newestByType(entries: readonly CatalogEntry[]) {
+  const newest = new Map<string, CatalogEntry['manifest']>();
+  for (const { manifest } of entries) newest.set(manifest.type, manifest);
+  return newest;
+}
+
+/** The most recent successful verification (restore drill) of any catalogued backup. */
+function lastGoodVerification(entries: readonly CatalogEntry[]) {
+  let last: NonNullable<CatalogEntry['lastVerification']> | undefined;
+  for (const { lastVerification: v } of entries) if (v?.ok && (!last || v.at > last.at)) last = v;
+  return last;
 }
 
 function collectionStats(sources: MetricSources) {
