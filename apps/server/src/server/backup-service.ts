@@ -148,6 +148,11 @@ export class BackupService implements BackupServices {
       this.#deps.host.database();
       this.#begin(scheduledRequest(kind), 'schedule', 'schedule');
     } catch (err) {
+      if (kind === 'verify' && isEngineError(err, 'BACKUP_NOT_FOUND')) {
+        // Nothing to drill yet: the age of the newest backup is what to watch then.
+        logger.info({ job: kind }, 'scheduled restore drill skipped: no backup yet');
+        return;
+      }
       logger.warn(
         { job: kind, code: codeOf(err), reason: (err as Error).message },
         'scheduled backup job skipped',
