@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { runDemo } from './commands/demo.js';
 import { registerDataCommands } from './commands/register-data-commands.js';
+import { registerBackupCommands } from './commands/backup-commands.js';
 import { registerSecurityCommands } from './commands/security-commands.js';
 import { addServeOptions } from './commands/serve-options.js';
 import { runTune } from './commands/tune.js';
@@ -26,6 +27,7 @@ addServeOptions(
 
 registerDataCommands(program);
 registerSecurityCommands(program);
+registerBackupCommands(program);
 
 program
   .command('demo')

@@ -3,6 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { allRoutes } from '@needle/api';
+import type { describeBackups, jobBody, restoreResult, verifyResult } from '@needle/api';
 import { Database } from '@needle/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,7 +15,10 @@ import { sample } from './metrics-sample.js';
 
 const ADMIN = 'operator-key-for-backup-tests-0123456789';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+type Job = ReturnType<typeof jobBody>;
+type Listing = ReturnType<typeof describeBackups>;
+type Audit = { entries: { detail?: Record<string, unknown> }[] };
 
 let dir: ReturnType<typeof tempDir>;
 let server: NeedleServer;
@@ -24,12 +28,12 @@ let readerKey: string;
 /** While this file is missing, reading the backup key waits (a secrets manager that is slow). */
 let gate: string;
 
-async function call(
+async function call<T = Json>(
   method: string,
   path: string,
   body?: unknown,
   key: string = ADMIN,
-): Promise<{ status: number; body: Json }> {
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -39,20 +43,17 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Json) };
+  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
 }
 
 /** Follows a job to its end; 503s while an in-place restore swaps the files are waited out. */
-async function finished(job: Json): Promise<Json> {
-  return waitFor(
-    async () => {
-      const res = await call('GET', `/v1/admin/backups/jobs/${job.id as string}`);
-      if (res.status === 503) return undefined;
-      expect(res.status).toBe(200);
-      return res.body.state === 'running' ? undefined : res.body;
-    },
-    `job ${job.id as string}`,
-  );
+async function finished(job: { id: string }): Promise<Job> {
+  return waitFor(async () => {
+    const res = await call<Job>('GET', `/v1/admin/backups/jobs/${job.id}`);
+    if (res.status === 503) return undefined;
+    expect(res.status).toBe(200);
+    return res.body.state === 'running' ? undefined : res.body;
+  }, `job ${job.id}`);
 }
 
 async function metrics(): Promise<string> {
@@ -140,13 +141,13 @@ describe('backups over REST', () => {
   });
 
   it('takes a full backup as a job with progress, then an incremental on it', async () => {
-    const started = await call('POST', '/v1/admin/backups', { type: 'full' });
+    const started = await call<Job>('POST', '/v1/admin/backups', { type: 'full' });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ kind: 'backup', state: 'running', trigger: 'api' });
     const done = await finished(started.body);
     expect(done).toMatchObject({ state: 'succeeded', progress: 1, error: null });
     expect(done.result).toMatchObject({ type: 'full', parent_id: null });
-    full = done.result.backup_id as string;
+    full = done.result!.backup_id;
 
     const more = Array.from({ length: 10 }, (_, i) => ({ id: `w${i}`, vector: vector(100 + i) }));
     expect(
@@ -154,20 +155,20 @@ describe('backups over REST', () => {
     ).toBe(200);
     expect((await call('DELETE', '/v1/collections/docs/vectors/v3')).status).toBe(200);
 
-    const next = await finished((await call('POST', '/v1/admin/backups', {})).body);
+    const next = await finished((await call<Job>('POST', '/v1/admin/backups', {})).body);
     expect(next.result).toMatchObject({ type: 'incremental', parent_id: full });
-    incremental = next.result.backup_id as string;
+    incremental = next.result!.backup_id;
 
-    const list = await call('GET', '/v1/admin/backups');
+    const list = await call<Listing>('GET', '/v1/admin/backups');
     expect(list.status).toBe(200);
-    expect(list.body.backups.map((b: Json) => [b.id, b.type, b.chain])).toEqual([
+    expect(list.body.backups.map((b) => [b.id, b.type, b.chain])).toEqual([
       [full, 'full', full],
       [incremental, 'incremental', full],
     ]);
     expect(list.body.chains).toEqual([
-      expect.objectContaining({ id: full, backups: 2, seq_to: list.body.backups[1].seq_to }),
+      expect.objectContaining({ id: full, backups: 2, seq_to: list.body.backups[1]!.seq_to }),
     ]);
-    for (const b of list.body.backups as Json[]) {
+    for (const b of list.body.backups) {
       expect(b.bytes).toBeGreaterThan(0);
       expect(b.key_id).toMatch(/^[0-9a-f]{16}$/);
       expect(b.verification).toBeNull();
@@ -178,28 +179,29 @@ describe('backups over REST', () => {
       sample(text, 'needle_backup_last_success_timestamp_seconds{type="full"}'),
     ).toBeGreaterThan(0);
     expect(sample(text, 'needle_backup_size_bytes{type="incremental"}')).toBe(
-      list.body.backups[1].bytes,
+      list.body.backups[1]!.bytes,
     );
     expect(sample(text, 'needle_backup_stored_bytes')).toBe(list.body.total_bytes);
 
-    const audit = await call('GET', '/v1/admin/audit?action=backups.create');
+    const audit = await call<Audit>('GET', '/v1/admin/audit?action=backups.create');
     expect(audit.body.entries).toHaveLength(2);
   });
 
   it('verifies the newest backup: a restore drill whose time becomes a metric', async () => {
-    const done = await finished((await call('POST', '/v1/admin/backups/verify', {})).body);
+    const done = await finished((await call<Job>('POST', '/v1/admin/backups/verify', {})).body);
     expect(done.state).toBe('succeeded');
+    const result = done.result as ReturnType<typeof verifyResult>;
     expect(done.result).toMatchObject({
       backup_id: incremental,
       ok: true,
       chain: [full, incremental],
     });
-    expect(done.result.searches.passed).toBe(done.result.searches.run);
-    const list = await call('GET', '/v1/admin/backups');
-    expect(list.body.backups[1].verification).toMatchObject({ ok: true, code: null });
+    expect(result.searches!.passed).toBe(result.searches!.run);
+    const list = await call<Listing>('GET', '/v1/admin/backups');
+    expect(list.body.backups[1]!.verification).toMatchObject({ ok: true, code: null });
     const text = await metrics();
     expect(sample(text, 'needle_backup_restore_seconds')).toBeCloseTo(
-      (list.body.backups[1].verification.restore_ms as number) / 1000,
+      list.body.backups[1]!.verification!.restore_ms! / 1000,
       2,
     );
     expect(sample(text, 'needle_backup_verify_failures_total')).toBe(0);
@@ -246,11 +248,11 @@ describe('backups over REST', () => {
 
   it('refuses a second job while one runs', async () => {
     rmSync(gate);
-    const first = await call('POST', '/v1/admin/backups', {});
+    const first = await call<Job>('POST', '/v1/admin/backups', {});
     expect(first.status).toBe(202);
     const second = await call('POST', '/v1/admin/backups/verify', {});
     expect(second).toMatchObject({ status: 409, body: { code: 'OPERATION_IN_PROGRESS' } });
-    const status = await call('GET', '/v1/admin/backups/status');
+    const status = await call<{ running: Job | null }>('GET', '/v1/admin/backups/status');
     expect(status.body.running).toMatchObject({ id: first.body.id, kind: 'backup' });
     writeFileSync(gate, '');
     expect((await finished(first.body)).state).toBe('succeeded');
@@ -259,7 +261,7 @@ describe('backups over REST', () => {
   it('restores the full backup into a new file under the restore directory', async () => {
     const done = await finished(
       (
-        await call('POST', '/v1/admin/backups/restore', {
+        await call<Job>('POST', '/v1/admin/backups/restore', {
           backup_id: full,
           destination: 'at-full.needle',
         })
@@ -286,7 +288,7 @@ describe('backups over REST', () => {
     const before = await call('GET', '/v1/collections/docs/vectors/v5');
     expect(before.status).toBe(200);
     rmSync(gate);
-    const started = await call('POST', '/v1/admin/backups/restore', {
+    const started = await call<Job>('POST', '/v1/admin/backups/restore', {
       backup_id: full,
       in_place: true,
     });
@@ -304,7 +306,7 @@ describe('backups over REST', () => {
       status: 503,
       body: { code: 'NOT_READY' },
     });
-    const status = await call('GET', '/v1/admin/backups/status');
+    const status = await call<{ running: Job | null }>('GET', '/v1/admin/backups/status');
     expect(status.body.running).toMatchObject({ kind: 'restore', backup_id: full });
     const text = await metrics();
     expect(sample(text, 'needle_ready')).toBe(0);
@@ -314,7 +316,7 @@ describe('backups over REST', () => {
     const done = await finished(started.body);
     expect(done.state).toBe('succeeded');
     expect(done.result).toMatchObject({ in_place: true, chain: [full] });
-    expect(existsSync(done.result.previous as string)).toBe(true);
+    expect(existsSync((done.result as ReturnType<typeof restoreResult>).previous!)).toBe(true);
     await waitFor(
       async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined),
       'ready',
@@ -329,11 +331,11 @@ describe('backups over REST', () => {
     expect(after.body).toEqual(before.body);
 
     // The request was audited before the restore; the restore itself in the restored database.
-    const audit = await call('GET', '/v1/admin/audit?action=backups.restore');
-    expect(audit.body.entries[0].detail).toMatchObject({ backup: full, in_place: true });
+    const audit = await call<Audit>('GET', '/v1/admin/audit?action=backups.restore');
+    expect(audit.body.entries[0]!.detail).toMatchObject({ backup: full, in_place: true });
 
     // The next backup builds on the backup restored, not on the newer one of the other timeline.
-    const next = await finished((await call('POST', '/v1/admin/backups', {})).body);
+    const next = await finished((await call<Job>('POST', '/v1/admin/backups', {})).body);
     expect(next.result).toMatchObject({ type: 'incremental', parent_id: full });
     const lines = log.lines().map((l) => l.msg);
     expect(lines).toContain('backup job done: in-place restore');
