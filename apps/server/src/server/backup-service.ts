@@ -1,16 +1,12 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-
 import { ApiError } from '@needle/api';
 import type {
-  BackupChoice,
   BackupJob,
   BackupJobRequest,
   BackupJobResult,
   BackupServices,
   BackupStatus,
 } from '@needle/api';
-import { EngineError, isEngineError, restoreBackup } from '@needle/engine';
+import { isEngineError, restoreBackup } from '@needle/engine';
 import type {
   BackupManager,
   BackupProgress,
@@ -21,7 +17,14 @@ import type {
 import type { Logger } from 'pino';
 
 import type { BackupSettings } from '../backup/backup-settings.js';
+import { describeRequest, resultFigures } from './backup-job-log.js';
 import { BackupJobs } from './backup-jobs.js';
+import {
+  assertBackupExists,
+  backupNotFound,
+  chooseBackup,
+  restoreDestination,
+} from './backup-requests.js';
 import type { DatabaseHost } from './database-host.js';
 
 /** What the scheduler asks for. */
@@ -104,7 +107,7 @@ export class BackupService implements BackupServices {
         .list()
         .some((e) => e.manifest.id === backupId)
     ) {
-      throw notFound(backupId, this.#target.description);
+      throw backupNotFound(backupId, this.#target.description);
     }
     await (await this.#manager(db)).delete(backupId);
     this.#deps.logger.info({ backup_id: backupId }, 'backup deleted');
@@ -170,16 +173,17 @@ export class BackupService implements BackupServices {
     let destination: string | null = null;
     if (request.kind === 'verify') {
       backupId = request.backupId ?? this.#catalog().at(-1)?.manifest.id ?? null;
-      if (backupId === null) throw notFound(null, this.#target.description);
-      this.#assertExists(backupId);
+      if (backupId === null) throw backupNotFound(null, this.#target.description);
+      assertBackupExists(this.#target, backupId);
     } else if (request.kind === 'restore') {
-      backupId = this.#choose(request);
-      if (!request.inPlace) destination = this.#destination(request.destination);
+      backupId = chooseBackup(this.#target, this.#catalog(), request);
+      if (!request.inPlace)
+        destination = restoreDestination(this.#deps.restoreDir, request.destination);
     }
     const job = this.#jobs.begin(request.kind, trigger, requestedBy, backupId);
     this.#deps.logger.info(
       { job: job.id, kind: job.kind, trigger, backup_id: backupId, requested_by: requestedBy },
-      `backup job started: ${describe(request)}`,
+      `backup job started: ${describeRequest(request)}`,
     );
     void this.#run(db, request, backupId, destination, trigger);
     return job;
@@ -213,10 +217,10 @@ export class BackupService implements BackupServices {
           kind: finished.kind,
           backup_id: finished.backupId,
           duration_ms: (finished.finishedAt ?? Date.now()) - finished.startedAt,
-          ...summary(result),
+          ...resultFigures(result),
           ...(failed ? { code: failed.code, reason: failed.message } : {}),
         },
-        failed ? 'backup verification failed' : `backup job done: ${describe(request)}`,
+        failed ? 'backup verification failed' : `backup job done: ${describeRequest(request)}`,
       );
     } catch (err) {
       const error = {
@@ -237,7 +241,7 @@ export class BackupService implements BackupServices {
           err: isEngineError(err) || err instanceof ApiError ? undefined : err,
           reason: error.message,
         },
-        `backup job failed: ${describe(request)}`,
+        `backup job failed: ${describeRequest(request)}`,
       );
     }
     this.#drain();
@@ -371,72 +375,6 @@ export class BackupService implements BackupServices {
       );
     }
   }
-
-  /** The backup a restore takes: by id, or this database's newest at or before a point. */
-  #choose(choice: BackupChoice): string {
-    if (choice.backupId !== undefined) {
-      this.#assertExists(choice.backupId);
-      return choice.backupId;
-    }
-    const { seq, time } = choice.at ?? {};
-    const chosen = this.#catalog()
-      .map((e) => e.manifest)
-      .filter(
-        (m) => (seq === undefined || m.seqTo <= seq) && (time === undefined || m.createdAt <= time),
-      )
-      .at(-1);
-    if (!chosen) {
-      throw new EngineError(
-        'BACKUP_NOT_FOUND',
-        choice.at === undefined
-          ? `${this.#target.description} holds no backup of this database`
-          : `no backup of this database at or before ${seq === undefined ? new Date(time!).toISOString() : `seq ${seq}`}`,
-        {
-          help: 'List the backups (GET /v1/admin/backups) to see which exist.',
-          details: { backupId: null },
-        },
-      );
-    }
-    return chosen.id;
-  }
-
-  #assertExists(backupId: string): void {
-    if (!existsSync(join(this.#target.root, backupId, 'manifest.nsf')))
-      throw notFound(backupId, this.#target.description);
-  }
-
-  /** A new file under the restore directory; never an existing one, never outside it. */
-  #destination(name: string): string {
-    const base = resolve(this.#deps.restoreDir);
-    const path = resolve(base, normalize(name));
-    const inside = relative(base, path);
-    if (
-      isAbsolute(name) ||
-      inside === '' ||
-      inside.startsWith('..') ||
-      inside.split(sep).includes('..')
-    ) {
-      throw new ApiError(
-        400,
-        'INVALID_INPUT',
-        `body field "destination": ${JSON.stringify(name.slice(0, 100))} is not a file name inside the restore directory`,
-        `Give a relative name such as "restored.needle"; restores to a new file go to ${base}.`,
-        { details: { field: 'destination' } },
-      );
-    }
-    for (const taken of [path, `${path}-wal`, `${path}-index`, `${path}-salt`]) {
-      if (existsSync(taken)) {
-        throw new ApiError(
-          400,
-          'INVALID_INPUT',
-          `cannot restore into ${path}: ${taken} exists`,
-          'A restore never writes over a file: choose a new name, or remove the old restore first.',
-          { details: { field: 'destination' } },
-        );
-      }
-    }
-    return path;
-  }
 }
 
 function scheduledRequest(kind: ScheduledJob): BackupJobRequest {
@@ -450,50 +388,7 @@ function scheduledRequest(kind: ScheduledJob): BackupJobRequest {
   }
 }
 
-function notFound(backupId: string | null, where: string): EngineError {
-  return new EngineError(
-    'BACKUP_NOT_FOUND',
-    backupId === null
-      ? `${where} holds no backup of this database`
-      : `no backup ${backupId} in ${where}`,
-    { help: 'List the backups (GET /v1/admin/backups) to see which exist.', details: { backupId } },
-  );
-}
-
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'INTERNAL_ERROR';
-}
-
-function describe(request: BackupJobRequest): string {
-  switch (request.kind) {
-    case 'backup':
-      return `${request.type} backup`;
-    case 'verify':
-      return 'verification';
-    case 'restore':
-      return request.inPlace ? 'in-place restore' : 'restore to a new file';
-  }
-}
-
-/** The figures of a result for its log line (no keys, no vectors). */
-function summary(result: BackupJobResult): Record<string, unknown> {
-  switch (result.kind) {
-    case 'backup':
-      return {
-        type: result.manifest.type,
-        bytes: result.manifest.bytes,
-        seq_to: result.manifest.seqTo,
-        retention_removed: result.retentionRemoved.length,
-      };
-    case 'verify':
-      return { restore_ms: Math.round(result.verification.restoreMs), ok: result.verification.ok };
-    case 'restore':
-      return {
-        restore_ms: Math.round(result.report.restoreMs),
-        seq: result.report.seq,
-        path: result.path,
-        previous: result.previous,
-      };
-  }
 }
