@@ -64,9 +64,21 @@ export class BackupService implements BackupServices {
   readonly #deps: BackupServiceDeps;
   readonly #jobs = new BackupJobs();
   readonly #pending = new Set<ScheduledJob>();
+  #current: Promise<void> = Promise.resolve();
+  #stopped = false;
 
   constructor(deps: BackupServiceDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * For shutdown: starts no more scheduled jobs and settles once the running job has ended, so
+   * a backup is not cut off by the database closing under it.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#pending.clear();
+    await this.#current;
   }
 
   /** The running job (for the progress metric). */
@@ -140,6 +152,7 @@ export class BackupService implements BackupServices {
    */
   schedule(kind: ScheduledJob): void {
     const { logger } = this.#deps;
+    if (this.#stopped) return;
     if (this.#jobs.running) {
       if (!this.#pending.has(kind)) {
         this.#pending.add(kind);
@@ -185,7 +198,7 @@ export class BackupService implements BackupServices {
       { job: job.id, kind: job.kind, trigger, backup_id: backupId, requested_by: requestedBy },
       `backup job started: ${describeRequest(request)}`,
     );
-    void this.#run(db, request, backupId, destination, trigger);
+    this.#current = this.#run(db, request, backupId, destination, trigger);
     return job;
   }
 

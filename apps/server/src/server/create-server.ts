@@ -254,6 +254,8 @@ export async function createServer(
       closing ??= (async () => {
         try {
           await app.close();
+          if (backups.running) logger.info('waiting for the running backup job to end');
+          await backups.stop();
           await database.close();
           logger.info('stopped');
         } finally {

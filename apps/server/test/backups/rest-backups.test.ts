@@ -27,6 +27,7 @@ let log: LogCapture;
 let readerKey: string;
 /** While this file is missing, reading the backup key waits (a secrets manager that is slow). */
 let gate: string;
+let keyHex: string;
 
 async function call<T = Json>(
   method: string,
@@ -66,7 +67,8 @@ beforeAll(async () => {
   dir = tempDir('needle-rest-backups-');
   gate = join(dir.path, 'key.gate');
   const keyFile = join(dir.path, 'backup.key');
-  writeFileSync(keyFile, randomBytes(32).toString('hex'));
+  keyHex = randomBytes(32).toString('hex');
+  writeFileSync(keyFile, keyHex);
   writeFileSync(gate, '');
   log = new LogCapture();
   server = await createServer(
@@ -140,6 +142,24 @@ describe('backups over REST', () => {
     }
   });
 
+  it('reports a backup that cannot be taken as a failed job, and counts it', async () => {
+    const started = await call<Job>('POST', '/v1/admin/backups', { type: 'incremental' });
+    expect(started.status).toBe(202);
+    const done = await finished(started.body);
+    expect(done).toMatchObject({
+      state: 'failed',
+      result: null,
+      error: { code: 'BACKUP_CHAIN_BROKEN' },
+    });
+    expect(done.error!.help).not.toBe('');
+    const text = await metrics();
+    expect(sample(text, 'needle_backup_failures_total{type="incremental"}')).toBe(1);
+    expect(sample(text, 'needle_backup_failures_total{type="full"}')).toBe(0);
+    expect(
+      log.lines().find((l) => l.msg === 'backup job failed: incremental backup'),
+    ).toMatchObject({ level: 50, code: 'BACKUP_CHAIN_BROKEN' });
+  });
+
   it('takes a full backup as a job with progress, then an incremental on it', async () => {
     const started = await call<Job>('POST', '/v1/admin/backups', { type: 'full' });
     expect(started.status).toBe(202);
@@ -184,7 +204,8 @@ describe('backups over REST', () => {
     expect(sample(text, 'needle_backup_stored_bytes')).toBe(list.body.total_bytes);
 
     const audit = await call<Audit>('GET', '/v1/admin/audit?action=backups.create');
-    expect(audit.body.entries).toHaveLength(2);
+    // The failed request of the test before is audited too: it was asked for.
+    expect(audit.body.entries.map((e) => e.detail?.type)).toEqual(['auto', 'full', 'incremental']);
   });
 
   it('verifies the newest backup: a restore drill whose time becomes a metric', async () => {
@@ -340,5 +361,22 @@ describe('backups over REST', () => {
     const lines = log.lines().map((l) => l.msg);
     expect(lines).toContain('backup job done: in-place restore');
     expect(log.all()).not.toContain(readerKey);
+    expect(log.all()).not.toContain(keyHex);
+  });
+
+  it('lets a running backup end before the database closes on shutdown', async () => {
+    rmSync(gate);
+    const started = await call<Job>('POST', '/v1/admin/backups', {});
+    expect(started.status).toBe(202);
+    const closing = server.close();
+    writeFileSync(gate, '');
+    await closing;
+    const messages = log.lines().map((l) => l.msg);
+    const waited = messages.indexOf('waiting for the running backup job to end');
+    expect(waited).toBeGreaterThan(-1);
+    expect(messages.indexOf('backup job done: auto backup', waited)).toBeGreaterThan(waited);
+    expect(messages.indexOf('stopped', waited)).toBeGreaterThan(
+      messages.indexOf('backup job done: auto backup', waited),
+    );
   });
 });
