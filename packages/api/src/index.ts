@@ -48,3 +48,4 @@ export { createAccessGuard } from './security/access-guard.js';
 export type { SecurityServices } from './security/access-guard.js';
 export { allRoutes } from './routes/all-routes.js';
 export type { ApiRoute } from './http/api-route.js';
+export { apiKeyBody, auditEntryBody, roleBody } from './handlers/security.js';

@@ -1,10 +1,11 @@
-import { allows, formatPermission, type Principal } from '@needle/security';
+import { allows, formatPermission, type AuditEntry, type Principal } from '@needle/security';
 import type { z } from 'zod';
 
 import { ApiError } from '../api-error.js';
 import type { SecurityServices } from '../security/access-guard.js';
 import type {
   apiKeySchema,
+  auditEntrySchema,
   auditQuery,
   auditResponse,
   auditVerifyResponse,
@@ -61,7 +62,8 @@ async function audited(
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function role(r: {
+/** A role as the REST API and `needle roles` show it. */
+export function roleBody(r: {
   name: string;
   permissions: string[];
   builtIn: boolean;
@@ -87,7 +89,7 @@ export function whoami(_rt: ApiRuntime, caller: Caller): z.output<typeof whoamiR
 }
 
 export function listRoles(rt: ApiRuntime): z.output<typeof listRolesResponse> {
-  return { roles: services(rt).access.listRoles().map(role) };
+  return { roles: services(rt).access.listRoles().map(roleBody) };
 }
 
 export async function createRole(
@@ -101,7 +103,7 @@ export async function createRole(
     role: body.name,
     permissions: body.permissions.join(' '),
   });
-  return role(created);
+  return roleBody(created);
 }
 
 export async function deleteRole(rt: ApiRuntime, name: string, caller: Caller) {
@@ -137,7 +139,8 @@ export async function revokeRole(
   return { principal: body.principal, roles };
 }
 
-function key(k: {
+/** An API key as the REST API and `needle keys` show it: never its secret; ISO times. */
+export function apiKeyBody(k: {
   id: string;
   prefix: string;
   name: string;
@@ -160,7 +163,7 @@ function key(k: {
 }
 
 export function listKeys(rt: ApiRuntime): z.output<typeof listKeysResponse> {
-  return { keys: services(rt).access.listApiKeys().map(key) };
+  return { keys: services(rt).access.listApiKeys().map(apiKeyBody) };
 }
 
 export async function createKey(
@@ -181,14 +184,14 @@ export async function createKey(
     name: body.name,
     roles: body.roles.join(' '),
   });
-  return { ...key(created.info), key: created.key };
+  return { ...apiKeyBody(created.info), key: created.key };
 }
 
 export async function revokeKey(rt: ApiRuntime, id: string, caller: Caller) {
   const s = services(rt);
   const revoked = await s.access.revokeApiKey(id);
   await audited(s, caller, 'keys.revoke', { key: id });
-  return key(revoked);
+  return apiKeyBody(revoked);
 }
 
 export function queryAudit(
@@ -205,18 +208,7 @@ export function queryAudit(
     descending: true,
   });
   return {
-    entries: entries.map((e) => ({
-      seq: e.seq,
-      at: new Date(e.at).toISOString(),
-      principal: e.principal,
-      action: e.action,
-      collection: e.collection,
-      source: e.source,
-      allowed: e.allowed,
-      request_id: e.requestId,
-      ...(e.detail ? { detail: e.detail } : {}),
-      hash: e.hash,
-    })),
+    entries: entries.map(auditEntryBody),
   };
 }
 
@@ -256,4 +248,20 @@ export function checkPermission(
     .filter((p) => allows(p, action, body.collection))
     .map(formatPermission);
   return { allowed: matched.length > 0, roles, matched };
+}
+
+/** An audit entry as the REST API returns it and `needle audit export` writes it. */
+export function auditEntryBody(e: AuditEntry & { seq: number }): z.output<typeof auditEntrySchema> {
+  return {
+    seq: e.seq,
+    at: new Date(e.at).toISOString(),
+    principal: e.principal,
+    action: e.action,
+    collection: e.collection,
+    source: e.source,
+    allowed: e.allowed,
+    request_id: e.requestId,
+    ...(e.detail ? { detail: e.detail } : {}),
+    hash: e.hash,
+  };
 }

@@ -1,3 +1,4 @@
+import { apiKeyBody, auditEntryBody, roleBody } from '@needle/api';
 import type { Database } from '@needle/engine';
 import { isEngineError } from '@needle/engine';
 import {
@@ -6,9 +7,7 @@ import {
   allows,
   formatPermission,
   type Action,
-  type ApiKeyInfo,
   type AuditEntry,
-  type RoleInfo,
 } from '@needle/security';
 import { z } from 'zod';
 
@@ -61,14 +60,14 @@ export class EmbeddedSecurity implements SecurityBackend {
   }
 
   listRoles(): Promise<RoleRecord[]> {
-    return Promise.resolve(this.#access.listRoles().map(roleRecord));
+    return Promise.resolve(this.#access.listRoles().map(roleBody));
   }
 
   async createRole(name: string, permissions: string[], description?: string): Promise<RoleRecord> {
     this.#auditLog();
     const role = await this.#access.createRole(name, permissions, description);
     await this.#record('roles.create', { role: name, permissions: permissions.join(' ') });
-    return roleRecord(role);
+    return roleBody(role);
   }
 
   async deleteRole(name: string): Promise<void> {
@@ -96,7 +95,7 @@ export class EmbeddedSecurity implements SecurityBackend {
   }
 
   listKeys(): Promise<ApiKeyRecord[]> {
-    return Promise.resolve(this.#access.listApiKeys().map(keyRecord));
+    return Promise.resolve(this.#access.listApiKeys().map(apiKeyBody));
   }
 
   async createKey(options: {
@@ -111,14 +110,14 @@ export class EmbeddedSecurity implements SecurityBackend {
       name: options.name,
       roles: options.roles.join(' '),
     });
-    return { ...keyRecord(created.info), key: created.key };
+    return { ...apiKeyBody(created.info), key: created.key };
   }
 
   async revokeKey(id: string): Promise<ApiKeyRecord> {
     this.#auditLog();
     const revoked = await this.#access.revokeApiKey(id);
     await this.#record('keys.revoke', { key: id });
-    return keyRecord(revoked);
+    return apiKeyBody(revoked);
   }
 
   check(query: CheckQuery): Promise<PermissionCheck> {
@@ -147,13 +146,13 @@ export class EmbeddedSecurity implements SecurityBackend {
     return Promise.resolve(
       this.#auditLog()
         .query({ ...filter, limit, descending: true })
-        .map(auditRecord),
+        .map(auditEntryBody),
     );
   }
 
   async *exportAudit(filter: AuditFilter): AsyncIterable<AuditRecord> {
     for (const line of this.#auditLog().exportJsonl(filter)) {
-      yield auditRecord(JSON.parse(line) as AuditEntry & { seq: number });
+      yield auditEntryBody(JSON.parse(line) as AuditEntry & { seq: number });
       // Lets Ctrl-C and the output stream's back-pressure through between entries.
       await Promise.resolve();
     }
@@ -267,43 +266,4 @@ export class EmbeddedSecurity implements SecurityBackend {
       return undefined;
     }
   }
-}
-
-function roleRecord(r: RoleInfo): RoleRecord {
-  return {
-    name: r.name,
-    permissions: r.permissions,
-    built_in: r.builtIn,
-    ...(r.description ? { description: r.description } : {}),
-  };
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function keyRecord(k: ApiKeyInfo): ApiKeyRecord {
-  return {
-    id: k.id,
-    prefix: k.prefix,
-    name: k.name,
-    roles: k.roles,
-    created_at: new Date(k.createdAt).toISOString(),
-    expires_at: iso(k.expiresAt),
-    revoked_at: iso(k.revokedAt),
-    last_used_at: iso(k.lastUsedAt),
-  };
-}
-
-function auditRecord(e: AuditEntry & { seq: number }): AuditRecord {
-  return {
-    seq: e.seq,
-    at: new Date(e.at).toISOString(),
-    principal: e.principal,
-    action: e.action,
-    collection: e.collection,
-    source: e.source,
-    allowed: e.allowed,
-    request_id: e.requestId,
-    ...(e.detail ? { detail: e.detail } : {}),
-    hash: e.hash,
-  };
 }
