@@ -121,7 +121,8 @@ export class Collection {
     // Everything stored now is loaded below, so the index will cover every change so far.
     this.#writer.appliedSeq = core.storage.lastSeq();
     const liveKeys: number[] = [];
-    core.storage.scan(this.name, (r) => {
+    // The working set holds ids and metadata only; vectors are read where needed (replay, rebuild).
+    core.storage.scanEntries(this.name, (r) => {
       core.state.put(r.key, r.id, parseMetadata(r.metadata), r.expiresAt, r.metadata?.length ?? 0);
       liveKeys.push(r.key);
     });

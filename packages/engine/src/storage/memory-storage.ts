@@ -7,6 +7,7 @@ import type {
   Storage,
   StorageStats,
   StoredCollection,
+  StoredEntry,
   StoredRecord,
   SystemLogEntry,
   SystemLogQuery,
@@ -95,6 +96,12 @@ export class MemoryStorage implements Storage {
     const keys = [...this.#get(collection).records.keys()].sort((a, b) => a - b);
     const { records } = this.#get(collection);
     for (const key of keys) visit(records.get(key)!);
+  }
+
+  scanEntries(collection: string, visit: (entry: StoredEntry) => void): void {
+    this.scan(collection, ({ key, id, metadata, expiresAt }) =>
+      visit({ key, id, metadata, expiresAt }),
+    );
   }
 
   readVector(collection: string, key: number, out: Float32Array): boolean {

@@ -278,6 +278,17 @@ describe.each(targets)('Storage conformance: $name', (target) => {
     expect(await storage.commit('docs', [put(2, 'b')])).toBe(seqBefore + 1);
   });
 
+  it('scans entries without their vectors, in key order, like scan', async () => {
+    await storage.commit('docs', [
+      put(3, 'c', { metadata: '{"n":3}', expiresAt: 1_900_000_000_000 }),
+      put(1, 'a'),
+    ]);
+    const entries: unknown[] = [];
+    storage.scanEntries('docs', (e) => entries.push(e));
+    expect(entries).toEqual(scanAll(storage, 'docs').map(({ vector: _vector, ...entry }) => entry));
+    expect(entries.map((e) => (e as { key: number }).key)).toEqual([1, 3]);
+  });
+
   it('checkpoints on request', async () => {
     await storage.commit('docs', [put(1, 'a')]);
     const stats = await storage.checkpoint();

@@ -28,6 +28,8 @@ export interface Storage {
   commit(collection: string, mutations: readonly Mutation[]): Promise<number>;
   /** Calls `visit` for every stored record of a collection, in key order. */
   scan(collection: string, visit: (record: StoredRecord) => void): void;
+  /** Like {@link scan} without the vectors: what opening over a saved index needs. */
+  scanEntries(collection: string, visit: (entry: StoredEntry) => void): void;
   /** Copies the original (un-normalised) vector of `key` into `out`; false if absent. */
   readVector(collection: string, key: number, out: Float32Array): boolean;
   /** The highest change-log sequence number committed so far (0 for none). */
@@ -146,6 +148,9 @@ export interface StoredRecord {
   /** Expiry in ms since the epoch, or null for never. */
   expiresAt: number | null;
 }
+
+/** A stored record without its vector. */
+export type StoredEntry = Omit<StoredRecord, 'vector'>;
 
 /** A change to one collection. `put` replaces any record with the same key. */
 export type Mutation =

@@ -3,6 +3,7 @@ import { EngineError } from '../../errors.js';
 import type {
   Change,
   StoredCollection,
+  StoredEntry,
   StoredRecord,
   SystemLogEntry,
   SystemLogQuery,
@@ -17,6 +18,7 @@ type RecordRow = [
   metadata: string | null,
   expiresAt: number | null,
 ];
+type EntryRow = [key: number, id: string, metadata: string | null, expiresAt: number | null];
 type ChangeRow = [seq: number, op: Change['op'], key: number, id: string];
 
 /**
@@ -36,6 +38,11 @@ export class SqliteReader {
       scan: db
         .prepare<[string], RecordRow>(
           'SELECT key, id, vector, metadata, expires_at FROM vectors WHERE collection = ? ORDER BY key',
+        )
+        .raw(),
+      entries: db
+        .prepare<[string], EntryRow>(
+          'SELECT key, id, metadata, expires_at FROM vectors WHERE collection = ? ORDER BY key',
         )
         .raw(),
       vector: db
@@ -116,6 +123,13 @@ export class SqliteReader {
   scan(collection: string, visit: (record: StoredRecord) => void): void {
     for (const [key, id, blob, metadata, expiresAt] of this.#sql.scan.iterate(collection)) {
       visit({ key, id, vector: toFloat32(blob), metadata, expiresAt });
+    }
+  }
+
+  /** Visits every record of a collection in key order, without reading its vector. */
+  scanEntries(collection: string, visit: (entry: StoredEntry) => void): void {
+    for (const [key, id, metadata, expiresAt] of this.#sql.entries.iterate(collection)) {
+      visit({ key, id, metadata, expiresAt });
     }
   }
 

@@ -11,6 +11,7 @@ import type {
   Storage,
   StorageStats,
   StoredCollection,
+  StoredEntry,
   StoredRecord,
   SystemLogEntry,
   SystemLogQuery,
@@ -199,6 +200,10 @@ export class SqliteStorage implements Storage {
 
   scan(collection: string, visit: (record: StoredRecord) => void): void {
     this.#read(`scan "${collection}"`, (r) => r.scan(this.#known(collection), visit));
+  }
+
+  scanEntries(collection: string, visit: (entry: StoredEntry) => void): void {
+    this.#read(`scan "${collection}"`, (r) => r.scanEntries(this.#known(collection), visit));
   }
 
   readVector(collection: string, key: number, out: Float32Array): boolean {
