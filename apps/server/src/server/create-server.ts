@@ -136,22 +136,23 @@ export async function createServer(
   );
 
   let openConnections = 0;
-  let backupFigures: { at: number; entries: CatalogEntry[] | undefined } | undefined;
+  // The backup catalog is read once per scrape (the /metrics handler clears it), not once per
+  // backup metric, and never served stale to the next scrape.
+  let backupFigures: { entries: CatalogEntry[] | undefined } | undefined;
   const metrics = createServerMetrics({
     database: () => (database.state.phase === 'open' ? database.state.database : undefined),
     dataFile: database.dataFile,
     memoryLimitBytes: config.memoryLimitBytes,
     openConnections: () => openConnections,
     backups: () => {
-      // Read once per scrape, not once per backup metric.
-      if (!backupFigures || Date.now() - backupFigures.at > 250) {
+      if (!backupFigures) {
         let entries: CatalogEntry[] | undefined;
         try {
           entries = database.state.phase === 'open' ? backups.list().entries : undefined;
         } catch {
           entries = undefined;
         }
-        backupFigures = { at: Date.now(), entries };
+        backupFigures = { entries };
       }
       return { entries: backupFigures.entries, running: backups.running };
     },
@@ -212,6 +213,7 @@ export async function createServer(
   await registerNeedleApi(app, ctx);
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    backupFigures = undefined;
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
