@@ -44,3 +44,4 @@ export type {
 export { DASHBOARDS } from './dashboards/default-dashboards.js';
 export { alertCondition } from './generate/prometheus-rules.js';
 export { generateArtefacts } from './generate/artefacts.js';
+export type { AlertEvent, AlertState } from './alerts/alert-event.js';
