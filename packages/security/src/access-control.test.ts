@@ -69,6 +69,23 @@ describe('roles and grants', () => {
     expect(again.principalForToken('ann', ['reader']).roles).toEqual(['auditor', 'reader']);
   });
 
+  it('refuses to delete a role still granted or held by a live key, and deletes it once free', async () => {
+    await access.createRole('ops', ['*:metrics.read']);
+    await access.grantRole('jwt:bob', 'ops');
+    const { info } = await access.createApiKey({ name: 'ops-bot', roles: ['ops'] });
+    const refused = await access.deleteRole('ops').catch((err: unknown) => err);
+    expect(refused).toMatchObject({ status: 409, reason: 'ROLE_IN_USE' });
+    expect((refused as SecurityError).message).toContain('jwt:bob');
+    expect((refused as SecurityError).message).toContain(`key:${info.id}`);
+    expect(access.getRole('ops')).toBeDefined();
+
+    await access.revokeRole('jwt:bob', 'ops');
+    await access.revokeApiKey(info.id);
+    await access.deleteRole('ops');
+    expect(access.getRole('ops')).toBeUndefined();
+    await expect(access.deleteRole('ops')).rejects.toMatchObject({ reason: 'ROLE_NOT_FOUND' });
+  });
+
   it('refuses with 403 and names the permission that is missing', () => {
     try {
       access.authorize({ id: 'key:abc', roles: ['reader'], via: 'api-key' }, 'write', 'docs');

@@ -137,12 +137,36 @@ export class AccessControl {
     return { name, permissions, builtIn: false, ...(description ? { description } : {}) };
   }
 
+  /**
+   * Deletes a custom role. Refused (409 ROLE_IN_USE) while a principal is granted it or a
+   * live API key was created with it: deleting it then would silently take permissions away
+   * from someone, and a role re-created later under the same name would silently give them
+   * back.
+   */
   async deleteRole(name: string): Promise<void> {
     if (isBuiltInRole(name)) {
       throw new SecurityError(
         'ROLE_BUILT_IN',
         `the built-in role "${name}" cannot be deleted`,
         'Built-in roles are fixed; create a custom role instead.',
+      );
+    }
+    if (!this.#roles.get(name)) throw roleNotFound(name);
+    const holders = [
+      ...this.listGrants()
+        .filter((g) => g.roles.includes(name))
+        .map((g) => g.principal),
+      ...this.listApiKeys()
+        .filter((k) => k.revokedAt === null && k.roles.includes(name))
+        .map((k) => `key:${k.id}`),
+    ];
+    if (holders.length > 0) {
+      const shown = holders.slice(0, 5).join(', ');
+      const more = holders.length > 5 ? ` and ${holders.length - 5} more` : '';
+      throw new SecurityError(
+        'ROLE_IN_USE',
+        `the role "${name}" is still held by ${shown}${more}`,
+        'Revoke the role from those principals (and revoke or replace the API keys created with it), then delete it.',
       );
     }
     if (!(await this.#roles.delete(name))) throw roleNotFound(name);

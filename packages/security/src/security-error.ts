@@ -13,6 +13,7 @@ export type SecurityReason =
   | 'ROLE_NOT_FOUND'
   | 'ROLE_EXISTS'
   | 'ROLE_BUILT_IN'
+  | 'ROLE_IN_USE'
   | 'API_KEY_NOT_FOUND'
   | 'INVALID_PERMISSION'
   | 'INVALID_INPUT';
@@ -32,6 +33,7 @@ const STATUS: Record<SecurityReason, number> = {
   API_KEY_NOT_FOUND: 404,
   ROLE_EXISTS: 409,
   ROLE_BUILT_IN: 409,
+  ROLE_IN_USE: 409,
   INVALID_PERMISSION: 400,
   INVALID_INPUT: 400,
 };

@@ -56,6 +56,8 @@ export const ERROR_STATUS = {
   ROLE_EXISTS: 409,
   /** Built-in roles cannot be changed or deleted. */
   ROLE_BUILT_IN: 409,
+  /** A role still granted to a principal or held by a live API key cannot be deleted. */
+  ROLE_IN_USE: 409,
   /** A snapshot failed its integrity check (or needs a key this process lacks); nothing changed. */
   SNAPSHOT_CORRUPT: 409,
   /** Compaction, calibration or a restore is running on the collection, or a backup job runs. */

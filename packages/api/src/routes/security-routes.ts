@@ -87,7 +87,7 @@ export const securityRoutes: readonly ApiRoute[] = [
     params: roleParams,
     status: 200,
     response: deleteRoleResponse,
-    errors: ['ROLE_NOT_FOUND', 'ROLE_BUILT_IN'],
+    errors: ['ROLE_NOT_FOUND', 'ROLE_BUILT_IN', 'ROLE_IN_USE'],
     handle: (rt, input) => deleteRole(rt, input.params.role, input),
   }),
   defineRoute({
