@@ -287,6 +287,25 @@ describe('administration', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['roles.create', 'keys.create', 'roles.grant', 'keys.revoke']),
     );
+
+    // Paging newest first with the cursor walks the same entries, without gaps or repeats.
+    const all = trail.body.entries as { seq: number }[];
+    const paged: number[] = [];
+    let cursor: number | null = null;
+    do {
+      const page = await s.call(
+        'GET',
+        `/v1/admin/audit?limit=2${cursor === null ? '' : `&before_seq=${cursor}`}`,
+        undefined,
+        admin,
+      );
+      paged.push(...(page.body.entries as { seq: number }[]).map((e) => e.seq));
+      cursor = page.body.next_before_seq as number | null;
+    } while (cursor !== null);
+    expect(paged).toEqual(all.map((e) => e.seq));
+    expect(
+      (await s.call('GET', '/v1/admin/audit?before_seq=0', undefined, admin)).body,
+    ).toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('enforces the same on tRPC: a reader may search but not create keys', async () => {

@@ -56,6 +56,8 @@ export interface AuditQuery {
   action?: string;
   collection?: string;
   limit?: number;
+  /** Only entries with a lower seq: the cursor of a newest-first listing. */
+  beforeSeq?: number;
   /** Newest first. */
   descending?: boolean;
 }
@@ -148,6 +150,7 @@ export class AuditLog {
         ...(q.since !== undefined ? { sinceAt: q.since } : {}),
         ...(q.until !== undefined ? { untilAt: q.until } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
+        ...(q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : {}),
         ...(q.descending ? { descending: true } : {}),
       })
       .map((r) => ({ seq: r.seq, ...r.entry }));

@@ -205,10 +205,12 @@ export function queryAudit(
     ...(q.action ? { action: q.action } : {}),
     ...(q.collection ? { collection: q.collection } : {}),
     limit: q.limit,
+    ...(q.before_seq !== undefined ? { beforeSeq: q.before_seq } : {}),
     descending: true,
   });
   return {
     entries: entries.map(auditEntryBody),
+    next_before_seq: entries.length === q.limit ? entries.at(-1)!.seq : null,
   };
 }
 

@@ -53,6 +53,8 @@ export const auditQuery = z.object({
   action: z.string().optional(),
   collection: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** The `next_before_seq` of the previous page: entries older than it. */
+  before_seq: z.coerce.number().int().min(1).optional(),
 });
 export const auditEntrySchema = z.object({
   seq: z.number(),
@@ -66,7 +68,11 @@ export const auditEntrySchema = z.object({
   detail: z.record(z.string(), z.unknown()).optional(),
   hash: z.string(),
 });
-export const auditResponse = z.object({ entries: z.array(auditEntrySchema) });
+export const auditResponse = z.object({
+  entries: z.array(auditEntrySchema),
+  /** Pass as `before_seq` for the next (older) page; null on the last page. */
+  next_before_seq: z.number().nullable(),
+});
 export const auditVerifyResponse = z.object({
   ok: z.boolean(),
   entries: z.number(),

@@ -170,6 +170,7 @@ export class MemoryStorage implements Storage {
     const match = Object.entries(query.match ?? {});
     const picked = (this.#logs.get(log) ?? []).filter((e) => {
       if (query.afterSeq !== undefined && e.seq <= query.afterSeq) return false;
+      if (query.beforeSeq !== undefined && e.seq >= query.beforeSeq) return false;
       if (query.sinceAt !== undefined && e.at < query.sinceAt) return false;
       if (query.untilAt !== undefined && e.at >= query.untilAt) return false;
       if (match.length === 0) return true;

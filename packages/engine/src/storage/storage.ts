@@ -83,6 +83,8 @@ export interface SystemLogEntry {
 export interface SystemLogQuery {
   /** Only entries with a greater seq. */
   afterSeq?: number;
+  /** Only entries with a lower seq (the cursor of a newest-first listing). */
+  beforeSeq?: number;
   /** Only entries appended at or after this time (ms since the epoch). */
   sinceAt?: number;
   /** Only entries appended before this time. */

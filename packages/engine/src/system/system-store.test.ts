@@ -64,6 +64,17 @@ describe.each([':memory:', 'file'])('SystemStore over %s', (kind) => {
     expect(log.read()).toEqual([]);
   });
 
+  it('pages a log newest first with a seq cursor', async () => {
+    const log = db.system.log('audit', audit);
+    for (let i = 0; i < 5; i++) await log.append({ actor: `a${i}`, action: 'x' });
+    const first = log.read({ descending: true, limit: 2 });
+    expect(first.map((e) => e.entry.actor)).toEqual(['a4', 'a3']);
+    const second = log.read({ descending: true, limit: 2, beforeSeq: first.at(-1)!.seq });
+    expect(second.map((e) => e.entry.actor)).toEqual(['a2', 'a1']);
+    const last = log.read({ descending: true, limit: 2, beforeSeq: second.at(-1)!.seq });
+    expect(last.map((e) => e.entry.actor)).toEqual(['a0']);
+  });
+
   it('refuses use after close', async () => {
     const roles = db.system.records('roles', role);
     await db.close();

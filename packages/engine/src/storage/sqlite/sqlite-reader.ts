@@ -86,6 +86,10 @@ export class SqliteReader {
       where.push('seq > ?');
       params.push(query.afterSeq);
     }
+    if (query.beforeSeq !== undefined) {
+      where.push('seq < ?');
+      params.push(query.beforeSeq);
+    }
     if (query.sinceAt !== undefined) {
       where.push('at >= ?');
       params.push(query.sinceAt);
