@@ -1,4 +1,4 @@
-import type { Database, SystemRecords } from '@needle/engine';
+import type { Database, StoredSystemRecord, SystemRecords } from '@needle/engine';
 import { z } from 'zod';
 
 import { generateApiKey, hashSecret, parseApiKey, sameDigest } from './api-keys.js';
@@ -76,17 +76,19 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * always exist and cannot change.
  */
 export class AccessControl {
-  readonly #roles: SystemRecords<z.infer<typeof roleSchema>>;
-  readonly #grants: SystemRecords<z.infer<typeof grantSchema>>;
-  readonly #keys: SystemRecords<ApiKeyRecord>;
+  readonly #roles: CachedRecords<z.infer<typeof roleSchema>>;
+  readonly #grants: CachedRecords<z.infer<typeof grantSchema>>;
+  readonly #keys: CachedRecords<ApiKeyRecord>;
+  /** Parsed permissions by role name; rebuilt after a role is created or deleted. */
+  #permissions: Map<string, Permission[]> | undefined;
   readonly #operatorHash: string | undefined;
   readonly #now: () => number;
   readonly #touches = new Set<Promise<void>>();
 
   constructor(db: Database, options: AccessControlOptions = {}) {
-    this.#roles = db.system.records('roles', roleSchema);
-    this.#grants = db.system.records('grants', grantSchema);
-    this.#keys = db.system.records('api-keys', apiKeySchema);
+    this.#roles = new CachedRecords(db.system.records('roles', roleSchema));
+    this.#grants = new CachedRecords(db.system.records('grants', grantSchema));
+    this.#keys = new CachedRecords(db.system.records('api-keys', apiKeySchema));
     this.#operatorHash = options.operatorKey ? hashSecret(options.operatorKey) : undefined;
     this.#now = options.now ?? Date.now;
   }
@@ -134,6 +136,7 @@ export class AccessControl {
       createdAt: this.#now(),
       ...(description ? { description } : {}),
     });
+    this.#permissions = undefined;
     return { name, permissions, builtIn: false, ...(description ? { description } : {}) };
   }
 
@@ -170,6 +173,7 @@ export class AccessControl {
       );
     }
     if (!(await this.#roles.delete(name))) throw roleNotFound(name);
+    this.#permissions = undefined;
   }
 
   /** Grants `role` to a principal (`key:<id>`, `jwt:<sub>`, `cert:<subject>`). */
@@ -199,8 +203,11 @@ export class AccessControl {
 
   /** The permissions the roles add up to; unknown roles add nothing. */
   permissionsOf(roles: readonly string[]): Permission[] {
-    const byName = new Map(this.listRoles().map((r) => [r.name, r.permissions]));
-    return roles.flatMap((role) => (byName.get(role) ?? []).map((p) => parsePermission(p)));
+    this.#permissions ??= new Map(
+      this.listRoles().map((r) => [r.name, r.permissions.map((p) => parsePermission(p))]),
+    );
+    const byName = this.#permissions;
+    return roles.flatMap((role) => byName.get(role) ?? []);
   }
 
   /** Whether the roles allow `action` (on `collection` for collection actions). */
@@ -362,6 +369,44 @@ export class AccessControl {
     const write = this.#keys.put(id, record).catch(() => undefined);
     this.#touches.add(write);
     void write.then(() => this.#touches.delete(write));
+  }
+}
+
+/**
+ * A system-records namespace read through an in-memory copy, loaded on first use and written
+ * through: every request checks roles, grants and its key, and this object is the only writer
+ * of these namespaces while the database is open (the data directory's lock keeps other
+ * processes out), so the copy never goes stale.
+ */
+class CachedRecords<T> {
+  #entries: Map<string, StoredSystemRecord<T>> | undefined;
+
+  constructor(private readonly records: SystemRecords<T>) {}
+
+  get(key: string): T | undefined {
+    return this.#load().get(key)?.value;
+  }
+
+  /** Every record, by key (the order the store lists them in). */
+  list(): StoredSystemRecord<T>[] {
+    return [...this.#load().values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async put(key: string, value: T): Promise<void> {
+    await this.records.put(key, value);
+    const entries = this.#load();
+    entries.set(key, { key, value, updatedAt: Date.now() });
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const deleted = await this.records.delete(key);
+    this.#load().delete(key);
+    return deleted;
+  }
+
+  #load(): Map<string, StoredSystemRecord<T>> {
+    this.#entries ??= new Map(this.records.list().map((r) => [r.key, r]));
+    return this.#entries;
   }
 }
 
