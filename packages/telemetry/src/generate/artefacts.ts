@@ -50,6 +50,9 @@ export function generateArtefacts(
   files.set(`${ARTEFACTS_DIR}/provisioning/dashboards/needle.yml`, dashboardProvisioning());
   files.set(`${ARTEFACTS_DIR}/alerts/needle-rules.yml`, prometheusRulesFile(rules));
   files.set(`${ARTEFACTS_DIR}/alerts/needle-rules.test.yml`, promtoolTestsFile(rules));
-  files.set(`${ARTEFACTS_DIR}/alertmanager/alertmanager.example.yml`, alertmanagerExample(options.alertmanager));
+  files.set(
+    `${ARTEFACTS_DIR}/alertmanager/alertmanager.example.yml`,
+    alertmanagerExample(options.alertmanager),
+  );
   return files;
 }
