@@ -2,7 +2,8 @@
 # Debian packages the build and the tests need: a C++ toolchain for the native addons
 # (the HNSW index binding), openssl, which the TLS tests use to make their certificates, and
 # prometheus / prometheus-alertmanager, whose promtool and amtool check the generated alert
-# rules and Alertmanager config.
+# rules and Alertmanager config, and whose servers the monitoring integration test
+# (apps/server/test/prometheus) runs against a real Needle server.
 # Safe to run again; does nothing when all are present.
 set -euo pipefail
 

@@ -11,16 +11,17 @@ export default class CountReporter {
     let failed = 0;
     let skipped = 0;
     for (const mod of testModules) {
-      let moduleTests = 0;
+      let moduleFailed = 0;
       for (const test of mod.children.allTests()) {
-        moduleTests += 1;
         const state = test.result().state;
         if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
+        else if (state === 'failed') moduleFailed += 1;
         else skipped += 1;
       }
-      // A file that fails to load has no tests but must still count as a failure.
-      if (moduleTests === 0 && mod.state() === 'failed') failed += 1;
+      // A file that fails to load, or whose beforeAll/afterAll hook fails (its tests are then
+      // skipped or passed), still counts as a failure.
+      if (moduleFailed === 0 && mod.state() === 'failed') moduleFailed = 1;
+      failed += moduleFailed;
     }
     failed += unhandledErrors.length;
     const dir = join(process.cwd(), '.test-results');

@@ -44,4 +44,8 @@ export type {
 export { DASHBOARDS } from './dashboards/default-dashboards.js';
 export { alertCondition } from './generate/prometheus-rules.js';
 export { generateArtefacts } from './generate/artefacts.js';
+export type { GenerateOptions } from './generate/artefacts.js';
+export type { AlertmanagerExampleOptions } from './generate/grafana-provisioning.js';
+export { overrideRules } from './rules/override-rules.js';
+export type { AlertRuleOverride } from './rules/override-rules.js';
 export type { AlertEvent, AlertState } from './alerts/alert-event.js';

@@ -122,4 +122,40 @@ describe('server metrics', () => {
     expect(sample(text, 'needle_memory_limit_bytes')).toBe(512 * 1024 * 1024);
     expect(sample(text, 'needle_ready')).toBe(0);
   });
+
+  it('exposes no backup age or restore drill figures before the first backup and drill (not 0)', async () => {
+    const { registry } = createServerMetrics({
+      database: () => undefined,
+      dataFile: join(dir.path, 'needle.needle'),
+      memoryLimitBytes: 0,
+      openConnections: () => 0,
+      backups: () => ({ entries: [], running: null }),
+    });
+    const text = await registry.metrics();
+    for (const name of [
+      'needle_backup_age_seconds',
+      'needle_backup_restore_seconds',
+      'needle_backup_last_verification_timestamp_seconds',
+    ]) {
+      expect(text, name).toContain(`# TYPE ${name} gauge`);
+      expect(sample(text, name), name).toBeUndefined();
+    }
+    expect(sample(text, 'needle_backup_stored_bytes')).toBe(0);
+    expect(sample(text, 'needle_backup_verify_failures_total')).toBe(0);
+  });
+
+  it('has both query cache series of a collection from its first lookup', async () => {
+    const { registry, api } = createServerMetrics({
+      database: () => undefined,
+      dataFile: join(dir.path, 'needle.needle'),
+      memoryLimitBytes: 0,
+      openConnections: () => 0,
+    });
+    expect(await registry.metrics()).not.toContain('needle_query_cache_hits_total{');
+    api.cacheLookup('docs', false);
+    const text = await registry.metrics();
+    expect(sample(text, 'needle_query_cache_misses_total{collection="docs"}')).toBe(1);
+    expect(sample(text, 'needle_query_cache_hits_total{collection="docs"}')).toBe(0);
+    expect(sample(text, 'needle_query_cache_hit_ratio{collection="docs"}')).toBe(0);
+  });
 });

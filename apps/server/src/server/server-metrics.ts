@@ -9,6 +9,7 @@ import {
 } from '@needle/telemetry';
 import type { METRICS, RegisteredMetrics } from '@needle/telemetry';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Gauge } from 'prom-client';
 
 import { diskFiguresReader } from './disk-usage.js';
 import { availableMemory, memoryInUse } from './memory-guard.js';
@@ -102,9 +103,9 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
       backupAge: (gauge) => {
         const entries = sources.backups?.().entries;
         if (!entries) return;
-        gauge.reset();
         const newest = entries.at(-1)?.manifest;
         if (newest) gauge.set(Math.max(0, (Date.now() - newest.createdAt) / 1000));
+        else absent(gauge);
       },
       backupSize: (gauge) => {
         const entries = sources.backups?.().entries;
@@ -125,16 +126,16 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
       backupRestoreSeconds: (gauge) => {
         const entries = sources.backups?.().entries;
         if (!entries) return;
-        gauge.reset();
         const drill = lastGoodVerification(entries);
         if (drill?.restoreMs != null) gauge.set(drill.restoreMs / 1000);
+        else absent(gauge);
       },
       backupLastVerified: (gauge) => {
         const entries = sources.backups?.().entries;
         if (!entries) return;
-        gauge.reset();
         const drill = lastGoodVerification(entries);
         if (drill) gauge.set(drill.at / 1000);
+        else absent(gauge);
       },
       backupProgress: (gauge) => {
         const running = sources.backups?.().running ?? null;
@@ -161,6 +162,12 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
       metrics.errorCount.inc({ operation, code });
     },
     cacheLookup(collection: string, hit: boolean) {
+      if (!cache.has(collection)) {
+        // Both series from a collection's first lookup, so a rate() of hits exists before
+        // the first hit (and of misses before the first miss).
+        metrics.cacheHits.inc({ collection }, 0);
+        metrics.cacheMisses.inc({ collection }, 0);
+      }
       (hit ? metrics.cacheHits : metrics.cacheMisses).inc({ collection });
       const c = cache.get(collection) ?? { hits: 0, lookups: 0 };
       c.lookups += 1;
@@ -179,6 +186,14 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
   metrics.backupVerifyFailures.inc(0);
 
   return { registry, metrics, api };
+}
+
+/**
+ * Leaves an unlabelled gauge without a sample until it is set again. prom-client's `reset()`
+ * would expose 0, which reads as a backup just taken or a drill at the epoch.
+ */
+function absent(gauge: Gauge): void {
+  gauge.remove();
 }
 
 /** The newest catalogued backup of each type. */

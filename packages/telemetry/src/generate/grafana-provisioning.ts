@@ -47,13 +47,32 @@ export function dashboardProvisioning(): string {
   );
 }
 
+/** Options of {@link alertmanagerExample}; the defaults give the committed example. */
+export interface AlertmanagerExampleOptions {
+  /**
+   * Base URL of the webhook receivers: warnings go to `<url>/warning`, critical alerts to
+   * `<url>/critical`. Default `http://alert-receiver.example:9099`.
+   */
+  readonly receiverUrl?: string;
+  /** How long a new group waits for more alerts before its first notification. Default `30s`. */
+  readonly groupWait?: string;
+  /** How long before a group that changed is notified again. Default `5m`. */
+  readonly groupInterval?: string;
+}
+
 /**
  * `grafana/alertmanager/alertmanager.example.yml`: alerts grouped by name (and collection),
  * critical ones repeated more often, and a warning silenced while the same alert is critical.
+ * The options point it at real receivers and shorten its waits (an end-to-end test).
  */
-export function alertmanagerExample(): string {
+export function alertmanagerExample(options: AlertmanagerExampleOptions = {}): string {
+  const {
+    receiverUrl = 'http://alert-receiver.example:9099',
+    groupWait = '30s',
+    groupInterval = '5m',
+  } = options;
   const webhook = (path: string) => ({
-    url: `http://alert-receiver.example:9099/${path}`,
+    url: `${receiverUrl}/${path}`,
     send_resolved: true,
   });
   return toYaml(
@@ -61,8 +80,8 @@ export function alertmanagerExample(): string {
       route: {
         receiver: 'needle-warning',
         group_by: ['alertname', 'collection'],
-        group_wait: '30s',
-        group_interval: '5m',
+        group_wait: groupWait,
+        group_interval: groupInterval,
         repeat_interval: '4h',
         routes: [
           { receiver: 'needle-critical', matchers: ['severity="critical"'], repeat_interval: '1h' },
