@@ -126,8 +126,12 @@ export interface AlertServices {
   rules(): AlertRuleStatus[];
   /** The alerts pending or firing now. */
   active(): ActiveAlert[];
-  /** Transitions, newest first; `cursor` is a page's `next`. */
-  history(page: { limit: number; cursor?: string | undefined }): AlertHistoryPage;
+  /** Transitions, newest first (of one rule when `rule` is given); `cursor` is a page's `next`. */
+  history(page: {
+    limit: number;
+    cursor?: string | undefined;
+    rule?: string | undefined;
+  }): AlertHistoryPage;
   /**
    * Overrides a rule's thresholds (the severities not given keep their effective value), at
    * once and across restarts.

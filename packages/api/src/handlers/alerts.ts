@@ -85,7 +85,11 @@ export function alertHistory(
   rt: ApiRuntime,
   query: z.output<typeof historyQuery>,
 ): z.output<typeof historyResponse> {
-  const page = services(rt).history({ limit: query.limit, cursor: query.cursor });
+  const page = services(rt).history({
+    limit: query.limit,
+    cursor: query.cursor,
+    rule: query.rule,
+  });
   return {
     entries: page.entries.map((e) => ({ ...e, labels: { ...e.labels }, at: iso(e.at) })),
     next: page.next,

@@ -60,7 +60,8 @@ export const alertRoutes: readonly ApiRoute[] = [
     id: 'alertHistory',
     method: 'GET',
     path: '/alerts/history',
-    summary: 'Alert transitions (pending, firing, resolved), newest first, paged with a cursor',
+    summary:
+      'Alert transitions (pending, firing, resolved), newest first, of every rule or one, paged with a cursor',
     query: historyQuery,
     status: 200,
     response: historyResponse,

@@ -80,6 +80,8 @@ export const listAlertsResponse = z.object({ alerts: z.array(activeAlertSchema) 
 export const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().min(1).max(64).optional(),
+  /** Only the transitions of this rule (its alert name). */
+  rule: z.string().min(1).max(128).optional(),
 });
 
 export const historyResponse = z.object({
