@@ -98,16 +98,25 @@ export class AlertHistory {
    */
   page(limit: number, cursor?: string, rule?: string): AlertHistoryPage {
     const from = cursor === undefined ? undefined : parseCursor(cursor);
-    const readLimit = limit + 1 + (from ? SAME_INSTANT_SLACK : 0);
-    const raw = this.#log().read({
-      descending: true,
-      limit: readLimit,
-      ...(from ? { untilAt: from.at + 1 } : {}),
-      ...(rule === undefined ? {} : { match: { rule } }),
-    });
-    const newer = from ? raw.filter((r) => r.seq < from.seq) : raw;
-    const page = newer.slice(0, limit);
-    const more = newer.length > limit || raw.length === readLimit;
+    const log = this.#log();
+    // The log reads by time, not by seq: entries of the cursor's instant that came before it
+    // on the previous page are read again and skipped, reading more while they fill the read.
+    let readLimit = limit + 1 + (from ? SAME_INSTANT_SLACK : 0);
+    let raw: ReturnType<typeof log.read>;
+    let older: typeof raw;
+    for (;;) {
+      raw = log.read({
+        descending: true,
+        limit: readLimit,
+        ...(from ? { untilAt: from.at + 1 } : {}),
+        ...(rule === undefined ? {} : { match: { rule } }),
+      });
+      older = from ? raw.filter((r) => r.seq < from.seq) : raw;
+      if (older.length > limit || raw.length < readLimit) break;
+      readLimit *= 2;
+    }
+    const page = older.slice(0, limit);
+    const more = older.length > limit;
     const last = page.at(-1);
     return {
       entries: page.map((r): AlertHistoryEntry => ({
