@@ -75,6 +75,7 @@ export class AlertService implements AlertServices {
   /** History writes in order, one after another. */
   #writes: Promise<void> = Promise.resolve();
   #lastPrune = 0;
+  #warnedDrops = false;
 
   constructor(options: AlertServiceOptions) {
     this.#options = options;
@@ -169,6 +170,13 @@ export class AlertService implements AlertServices {
         now,
         samplesFromRegistry(metrics, (name) => this.#catalogue.has(name)),
       );
+      if (this.ring.droppedSamples > 0 && !this.#warnedDrops) {
+        this.#warnedDrops = true;
+        this.#options.logger.warn(
+          { max_series: this.ring.maxSeries },
+          'the alert sample ring is full: samples of further series are dropped (raise alerts.maxSeries)',
+        );
+      }
     } catch (err) {
       this.#options.logger.warn({ err }, 'the server could not sample its own metrics');
     }
