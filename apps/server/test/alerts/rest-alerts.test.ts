@@ -73,7 +73,7 @@ async function start(): Promise<void> {
       dataDir: join(dir.path, 'data'),
       auth: { adminApiKey: ADMIN },
       log: { level: 'warn' },
-      alerts: { sampleIntervalMs: 100, retentionMs: 60_000, for: { [RULE]: '1s' } },
+      alerts: { sampleIntervalMs: 100, retentionMs: 60_000, for: { [RULE]: '2s' } },
     }),
     { logStream: log, announce: () => undefined },
   );
@@ -111,7 +111,7 @@ describe('alerts evaluated in the server', () => {
       defaults: { warning: 0.8, critical: 0.95 },
       thresholds: { warning: 0.8, critical: 0.95 },
       override: null,
-      for_seconds: 1,
+      for_seconds: 2,
       expr: 'max(needle_memory_usage_bytes) / max(needle_memory_limit_bytes)',
     });
     expect(rule.series[0]!.value).toBeGreaterThan(0);
@@ -326,7 +326,25 @@ describe('alerts evaluated in the server', () => {
     const rule = await memoryRule();
     expect(rule.thresholds).toEqual({ warning: 0.8, critical: 0.97 });
     expect(rule.override).toMatchObject({ updated_by: 'operator' });
-    expect((await call('DELETE', `/v1/admin/alerts/rules/${RULE}/thresholds`)).status).toBe(200);
+    // The console's tRPC procedures share the handlers: the reset is refused to a reader,
+    // done for the admin, and audited.
+    const trpc = (key: string) =>
+      fetch(`${url}/trpc/alerts.resetThresholds`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ rule: RULE }),
+      });
+    expect((await trpc(readerKey)).status).toBe(403);
+    const reset = await trpc(ADMIN);
+    expect(reset.status).toBe(200);
+    expect(await reset.json()).toMatchObject({
+      result: { data: { previous: { critical: 0.97 }, overridden: false } },
+    });
     expect((await memoryRule()).override).toBeNull();
+    const audit = await call<{ entries: unknown[] }>(
+      'GET',
+      '/v1/admin/audit?action=alerts.thresholds.reset',
+    );
+    expect(audit.body.entries).toHaveLength(2);
   });
 });
