@@ -143,18 +143,27 @@ export class AlertService implements AlertServices {
    * announcement).
    */
   opened(db: Database): void {
-    this.#thresholds.load(db);
-    this.evaluator.restoreFiring(
-      this.#history.stillFiring(db).map((e) => ({
-        rule: e.rule,
-        severity: e.severity,
-        labels: e.labels,
-        value: e.value ?? Number.NaN,
-        threshold: e.threshold,
-        activeAt: e.activeAt,
-        firingSince: e.firingSince ?? e.activeAt,
-      })),
-    );
+    // Neither an unreadable override nor unreadable history keeps the database from serving.
+    try {
+      this.#thresholds.load(db);
+    } catch (err) {
+      this.#options.logger.warn({ err }, 'alert threshold overrides could not be read');
+    }
+    try {
+      this.evaluator.restoreFiring(
+        this.#history.stillFiring(db).map((e) => ({
+          rule: e.rule,
+          severity: e.severity,
+          labels: e.labels,
+          value: e.value ?? Number.NaN,
+          threshold: e.threshold,
+          activeAt: e.activeAt,
+          firingSince: e.firingSince ?? e.activeAt,
+        })),
+      );
+    } catch (err) {
+      this.#options.logger.warn({ err }, 'alert history could not be read');
+    }
   }
 
   /** Waits for the history writes under way (before the database closes). */
