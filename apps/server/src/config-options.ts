@@ -223,6 +223,27 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'int',
     'keep at most this many backups (0: no count limit); chains still needed are kept',
   ),
+  opt(
+    ['alerts', 'sampleIntervalMs'],
+    'NEEDLE_ALERTS_SAMPLE_INTERVAL_MS',
+    '--alerts-sample-interval <ms>',
+    'int',
+    'how often the server samples its metrics and evaluates its alert rules (default 5000)',
+  ),
+  opt(
+    ['alerts', 'retentionMs'],
+    'NEEDLE_ALERTS_RETENTION_MS',
+    '--alerts-retention <ms>',
+    'int',
+    'how long samples stay in memory for alerts and charts (default 86400000: 24 hours)',
+  ),
+  opt(
+    ['alerts', 'maxSeries'],
+    'NEEDLE_ALERTS_MAX_SERIES',
+    '--alerts-max-series <n>',
+    'int',
+    'most series kept in memory (default 1000); bounds the sample memory',
+  ),
 ];
 
 function opt(

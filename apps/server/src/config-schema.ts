@@ -1,3 +1,4 @@
+import { ALERT_RULE_LIST, durationMs } from '@needle/telemetry';
 import { CronPattern } from 'croner';
 import { z } from 'zod';
 
@@ -187,6 +188,65 @@ const backupSchema = z.strictObject({
     .prefault({}),
 });
 
+const DAY_MS = 86_400_000;
+/** Most sampling rounds the ring may hold (retention ÷ interval). */
+const MAX_ROUNDS = 1_000_000;
+
+/**
+ * The alert rules the server evaluates over its own samples, without Prometheus
+ * (docs/runbooks/alerts.md). Memory of the sample ring is bounded: at most
+ * `(maxSeries + 1) × (retentionMs ÷ sampleIntervalMs + 1) × 8` bytes (about 138 MiB at the
+ * defaults when every series is used; a few MiB with the series a server usually has).
+ */
+const alertsSchema = z
+  .strictObject({
+    /** Sample the server's metrics and evaluate the alert rules in the server. */
+    enabled: z.boolean().default(true),
+    /** How often the server samples its own metrics and evaluates the rules. */
+    sampleIntervalMs: z.number().int().min(100).max(3_600_000).default(5000),
+    /** How long samples are kept in memory, for the rules' windows and the console's charts. */
+    retentionMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(30 * DAY_MS)
+      .default(DAY_MS),
+    /** Series kept at most (catalogue metrics only); samples of further series are dropped. */
+    maxSeries: z.number().int().min(1).max(100_000).default(1000),
+    /** Alert history older than this many days is pruned (0: no age limit). */
+    historyRetentionDays: z.number().min(0).default(90),
+    /** Only the newest this many history entries are kept (0: no count limit). */
+    historyMaxEntries: z.number().int().min(0).default(10_000),
+    /**
+     * How long a rule's threshold must stay breached before it fires, by alert name, instead of
+     * the rule's own `for` (e.g. `{ "NeedleMemoryHigh": "1m" }`).
+     */
+    for: z
+      .record(
+        z.string(),
+        z
+          .string()
+          .refine((d) => durationMs(d) !== undefined, 'expected a duration such as 30s or 5m'),
+      )
+      .default({})
+      .superRefine((map, ctx) => {
+        const names = ALERT_RULE_LIST.map((r) => r.name);
+        for (const name of Object.keys(map)) {
+          if (!names.includes(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `no alert rule is named ${name} (rules: ${names.join(', ')})`,
+            });
+          }
+        }
+      }),
+  })
+  .refine((a) => a.retentionMs / a.sampleIntervalMs <= MAX_ROUNDS, {
+    message: `retentionMs ÷ sampleIntervalMs must be at most ${MAX_ROUNDS} rounds`,
+    path: ['retentionMs'],
+  });
+
 /**
  * Everything the server can be configured with, and the defaults: the embedded default
  * (127.0.0.1:8080, data in `./data`) and the wire contract's limits.
@@ -234,6 +294,7 @@ export const serverConfigSchema = z.strictObject({
   /** Passed to `Database.open` (WAL sync mode, checkpoint interval, encryption...). */
   database: databaseSchema.prefault({}),
   backup: backupSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
 });
 
 /** What a config file, the environment and flags may set. */

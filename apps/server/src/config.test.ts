@@ -129,6 +129,41 @@ describe('loadServerConfig', () => {
     );
   });
 
+  it('configures the alerts evaluated in the server, and refuses a `for` of an unknown rule', () => {
+    const defaults = loadServerConfig({ env: {} }).alerts;
+    expect(defaults).toEqual({
+      enabled: true,
+      sampleIntervalMs: 5000,
+      retentionMs: 86_400_000,
+      maxSeries: 1000,
+      historyRetentionDays: 90,
+      historyMaxEntries: 10_000,
+      for: {},
+    });
+    const file = configFile({ alerts: { for: { NeedleMemoryHigh: '30s' } } });
+    const config = loadServerConfig({
+      env: { NEEDLE_CONFIG: file, NEEDLE_ALERTS_SAMPLE_INTERVAL_MS: '1000' },
+      flags: { alertsMaxSeries: '50' },
+    });
+    expect(config.alerts).toMatchObject({
+      sampleIntervalMs: 1000,
+      maxSeries: 50,
+      for: { NeedleMemoryHigh: '30s' },
+    });
+    const bad = configFile({ alerts: { for: { NeedleTypo: '30s', NeedleMemoryHigh: 'soon' } } });
+    const problems = problemsOf(() => loadServerConfig({ env: { NEEDLE_CONFIG: bad } }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^alerts\.for\.NeedleMemoryHigh: expected a duration/),
+      expect.stringMatching(/^alerts\.for\.NeedleTypo: no alert rule is named NeedleTypo/),
+    ]);
+    const [rounds] = problemsOf(() =>
+      loadServerConfig({
+        env: { NEEDLE_ALERTS_SAMPLE_INTERVAL_MS: '100', NEEDLE_ALERTS_RETENTION_MS: '2592000000' },
+      }),
+    );
+    expect(rounds).toMatch(/^alerts\.retentionMs: .*at most 1000000 rounds/);
+  });
+
   it('passes other engine settings through to the database', () => {
     const file = configFile({ database: { searchThreads: 4, limits: { maxK: 100 } } });
     const config = loadServerConfig({ env: { NEEDLE_CONFIG: file } });

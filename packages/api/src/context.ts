@@ -1,6 +1,7 @@
 import type { Database } from '@needle/engine';
 import type { Action, Principal } from '@needle/security';
 
+import type { AlertServices } from './alerts/alert-services.js';
 import type { BackupServices } from './backups/backup-services.js';
 import type { SecurityServices } from './security/access-guard.js';
 
@@ -38,6 +39,12 @@ export interface ApiContext {
    * database out of service). Without it, the backup routes answer 404 `NOT_FOUND`.
    */
   readonly backups?: () => BackupServices;
+  /**
+   * The alerts the server evaluates over its own samples, their thresholds and history, and
+   * range queries over those samples. Without it, the alert and telemetry routes answer 404
+   * `NOT_FOUND`.
+   */
+  readonly alerts?: () => AlertServices;
   /**
    * The seam for authentication and access control, when `security` is not given: called
    * before every secured REST route and tRPC procedure with the request's headers and what it

@@ -24,6 +24,20 @@ export type {
   BackupServices,
   BackupStatus,
 } from './backups/backup-services.js';
+export type {
+  ActiveAlert,
+  AlertHistoryEntry,
+  AlertHistoryPage,
+  AlertRuleStatus,
+  AlertServices,
+  AlertSeverity,
+  AlertThresholds,
+  RuleSeries,
+  TelemetryQueryInfo,
+  TelemetryQueryRequest,
+  TelemetryQueryResult,
+  ThresholdChange,
+} from './alerts/alert-services.js';
 export {
   backupResult,
   describeBackups,

@@ -52,7 +52,8 @@ const concrete = (path: string) =>
     .replace(':name', 'docs')
     .replace(':id', 'v0')
     .replace(':snapshot', 'snap')
-    .replace(':role', 'nobody');
+    .replace(':role', 'nobody')
+    .replace(':rule', 'NeedleMemoryHigh');
 
 /** Whether a built-in role may do an action on the `docs` collection (or globally). */
 const roleMay = (role: keyof typeof BUILT_IN_ROLES, action: Action) =>

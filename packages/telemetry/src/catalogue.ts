@@ -388,6 +388,17 @@ export const METRICS = {
     group: 'http',
   },
 
+  // Alerts evaluated in the server.
+  alertsFiring: {
+    name: 'needle_alerts_firing',
+    type: 'gauge',
+    help: 'Alerts the server evaluates itself that are firing now, by rule and severity (0 when none); works without Prometheus.',
+    labels: ['alertname', 'severity'],
+    unit: 'count',
+    group: 'alerts',
+    labelValues: { severity: ['warning', 'critical'] },
+  },
+
   // Health.
   ready: {
     name: 'needle_ready',

@@ -49,3 +49,59 @@ export type { AlertmanagerExampleOptions } from './generate/grafana-provisioning
 export { overrideRules } from './rules/override-rules.js';
 export type { AlertRuleOverride } from './rules/override-rules.js';
 export type { AlertEvent, AlertState } from './alerts/alert-event.js';
+export {
+  add,
+  avg,
+  div,
+  durationMs,
+  histogramQuantile,
+  increase,
+  max,
+  metric,
+  metricsOf,
+  min,
+  mul,
+  num,
+  rate,
+  round,
+  sub,
+  sum,
+  time,
+} from './query/query-expr.js';
+export type {
+  AggregateExpr,
+  BinaryExpr,
+  HistogramQuantileExpr,
+  LabelMatcher,
+  MatchOp,
+  MatcherInput,
+  NumberExpr,
+  QueryDuration,
+  QueryExpr,
+  RangeFunctionExpr,
+  RoundExpr,
+  SelectorExpr,
+  TimeExpr,
+} from './query/query-expr.js';
+export { renderPromQL } from './query/render-promql.js';
+export {
+  QueryError,
+  bucketQuantile,
+  evaluateQuery,
+  evaluateRange,
+  extrapolatedIncrease,
+} from './query/evaluate-query.js';
+export type {
+  EvaluateOptions,
+  QueryRange,
+  QueryValue,
+  RangeSeries,
+  VectorSample,
+} from './query/evaluate-query.js';
+export type { Labels, SampleSource, SeriesRange, StoredSeries } from './query/sample-source.js';
+export { SampleRing, seriesKey } from './query/sample-ring.js';
+export type { Sample, SampleRingOptions } from './query/sample-ring.js';
+export { samplesFromRegistry } from './query/registry-samples.js';
+export type { MetricJson } from './query/registry-samples.js';
+export { NAMED_QUERIES, namedQuery } from './query/named-queries.js';
+export type { NamedQuery } from './query/named-queries.js';

@@ -20,6 +20,7 @@ export type MetricGroup =
   | 'security'
   | 'backups'
   | 'http'
+  | 'alerts'
   | 'health';
 
 /**

@@ -9,6 +9,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import type { DestinationStream, Logger } from 'pino';
 
 import { backupSettings } from '../backup/backup-settings.js';
+import { AlertService } from './alerts/alert-service.js';
 import type { ServerConfig } from '../config.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { BackupService } from './backup-service.js';
@@ -47,6 +48,11 @@ export interface NeedleServer {
   readonly database: DatabaseHost;
   readonly backups: BackupService;
   readonly metrics: ServerMetrics;
+  /**
+   * The alerts the server evaluates over its own samples (undefined when `alerts.enabled` is
+   * false): `alerts.subscribe(listener)` hears every firing and resolved `AlertEvent`.
+   */
+  readonly alerts: AlertService | undefined;
   readonly config: ServerConfig;
   /**
    * Takes the data directory's lock, listens, and then opens the database in the
@@ -108,9 +114,11 @@ export async function createServer(
       });
       stopRetention = startAuditRetention(security, config.auth, logger);
       scheduler.start();
+      alerts?.opened(db);
     },
     beforeClose: async () => {
       scheduler.stop();
+      await alerts?.flush();
       stopRetention();
       await security?.audit.flush();
       await security?.access.settled();
@@ -156,7 +164,27 @@ export async function createServer(
       }
       return { entries: backupFigures.entries, running: backups.running };
     },
+    alertsFiring: () => alerts?.firingCounts() ?? [],
   });
+
+  const alerts = config.alerts.enabled
+    ? new AlertService({
+        config: config.alerts,
+        scrape: () => {
+          backupFigures = undefined;
+          return metrics.registry.getMetricsAsJSON();
+        },
+        database: () => database.database(),
+        databaseOpen: () => database.state.phase === 'open',
+        logger,
+      })
+    : undefined;
+  if (alerts) {
+    logger.debug(
+      { bound_bytes: alerts.memoryBoundBytes, rounds: alerts.ring.capacity },
+      'alert sample ring',
+    );
+  }
 
   // Typed as fastify's base logger: with pino's own type the instance's generics no longer
   // match the FastifyInstance that plugins are written against.
@@ -209,6 +237,7 @@ export async function createServer(
       return security!;
     },
     backups: () => backups,
+    ...(alerts ? { alerts: () => alerts } : {}),
   };
   await registerNeedleApi(app, ctx);
 
@@ -227,6 +256,7 @@ export async function createServer(
     database,
     backups,
     metrics,
+    alerts,
     config,
     async start() {
       database.lock();
@@ -236,6 +266,7 @@ export async function createServer(
         await database.close();
         throw err;
       }
+      alerts?.start();
       const url = listeningUrl(app);
       logger.info({ url, data_dir: config.dataDir, version: ctx.version }, 'listening');
       opening = database.open();
@@ -256,6 +287,7 @@ export async function createServer(
       closing ??= (async () => {
         try {
           await app.close();
+          await alerts?.stop();
           if (backups.running) logger.info('waiting for the running backup job to end');
           await backups.stop();
           await database.close();

@@ -29,6 +29,8 @@ export interface MetricSources {
    * stay) and the running job.
    */
   backups?(): { entries: CatalogEntry[] | undefined; running: BackupJob | null };
+  /** Alerts the server evaluates, firing now by rule and severity. */
+  alertsFiring?(): readonly { alertname: string; severity: string; firing: number }[];
 }
 
 /** The server's metrics: the registry `/metrics` renders and the catalogue's instances. */
@@ -141,6 +143,13 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
         const running = sources.backups?.().running ?? null;
         for (const operation of BACKUP_OPERATIONS)
           gauge.set({ operation }, running?.kind === operation ? running.progress : 0);
+      },
+      alertsFiring: (gauge) => {
+        const counts = sources.alertsFiring?.();
+        if (!counts) return;
+        gauge.reset();
+        for (const { alertname, severity, firing } of counts)
+          gauge.set({ alertname, severity }, firing);
       },
       cacheHitRatio: (gauge) => {
         for (const [collection, c] of cache)

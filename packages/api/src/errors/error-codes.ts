@@ -29,6 +29,10 @@ export const ERROR_STATUS = {
   /** `query` was called without a filter. */
   MISSING_FILTER: 400,
   INVALID_CURSOR: 400,
+  /** Thresholds that are not finite, or a warning not less severe than the critical one. */
+  INVALID_THRESHOLDS: 400,
+  /** A query range that is reversed, too long for its step, or not a time. */
+  INVALID_QUERY_RANGE: 400,
   /** A zero vector given to a cosine collection (engine code outside the contract's table). */
   ZERO_VECTOR: 400,
   /** A permission that does not parse (`<collections>:<action>`). */
@@ -46,6 +50,10 @@ export const ERROR_STATUS = {
   BACKUP_NOT_FOUND: 404,
   /** No backup job has that id (jobs are kept in memory, the last few of each kind). */
   BACKUP_JOB_NOT_FOUND: 404,
+  /** No alert rule has that name. */
+  ALERT_RULE_NOT_FOUND: 404,
+  /** No rule or dashboard panel query has that id (`GET /v1/telemetry/queries` lists them). */
+  QUERY_NOT_FOUND: 404,
   /** No route has this path. */
   NOT_FOUND: 404,
   /** A route has this path, but not this method. */

@@ -3,6 +3,7 @@ import type { ApiRoute } from '../http/api-route.js';
 import { openApiDocument } from '../http/openapi.js';
 import { z } from 'zod';
 
+import { alertRoutes } from './alert-routes.js';
 import { backupRoutes } from './backup-routes.js';
 import { collectionRoutes } from './collection-routes.js';
 import { searchRoutes } from './search-routes.js';
@@ -45,4 +46,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...snapshotRoutes,
   ...securityRoutes,
   ...backupRoutes,
+  ...alertRoutes,
 ];

@@ -20,6 +20,16 @@ import {
   restoreBackup,
   verifyBackup,
 } from '../handlers/backups.js';
+import {
+  alertHistory,
+  listAlertRules,
+  listAlerts,
+  listTelemetryQueries,
+  resetAlertThresholds,
+  setAlertThresholds,
+  telemetryRangeQuery,
+} from '../handlers/alerts.js';
+import { historyQuery, ruleParams, telemetryQuery, thresholdsInput } from '../schemas/alerts.js';
 import { batchSearch, count, query, radiusSearch, recommend, search } from '../handlers/search.js';
 import {
   createSnapshot,
@@ -269,6 +279,33 @@ export const appRouter = router({
     retention: needs('backups.manage', 'http', 'backups.retention')
       .input(apiInput(retentionBody))
       .mutation(({ ctx, input }) => applyRetention(ctx.runtime, input, caller(ctx))),
+  }),
+  alerts: router({
+    rules: needs('metrics.read', 'http', 'alerts.rules').query(({ ctx }) =>
+      listAlertRules(ctx.runtime),
+    ),
+    active: needs('metrics.read', 'http', 'alerts.active').query(({ ctx }) =>
+      listAlerts(ctx.runtime),
+    ),
+    history: needs('metrics.read', 'http', 'alerts.history')
+      .input(apiInput(historyQuery))
+      .query(({ ctx, input }) => alertHistory(ctx.runtime, input)),
+    setThresholds: needs('alerts.manage', 'http', 'alerts.setThresholds')
+      .input(apiInput(thresholdsInput))
+      .mutation(({ ctx, input }) =>
+        setAlertThresholds(ctx.runtime, input.rule, input, caller(ctx)),
+      ),
+    resetThresholds: needs('alerts.manage', 'http', 'alerts.resetThresholds')
+      .input(apiInput(ruleParams))
+      .mutation(({ ctx, input }) => resetAlertThresholds(ctx.runtime, input.rule, caller(ctx))),
+  }),
+  telemetry: router({
+    queries: needs('metrics.read', 'http', 'telemetry.queries').query(({ ctx }) =>
+      listTelemetryQueries(ctx.runtime),
+    ),
+    query: needs('metrics.read', 'http', 'telemetry.query')
+      .input(apiInput(telemetryQuery))
+      .query(({ ctx, input }) => telemetryRangeQuery(ctx.runtime, input)),
   }),
 });
 

@@ -1,8 +1,12 @@
 import type { MetricUnit } from '../metric-definition.js';
+import type { QueryExpr } from '../query/query-expr.js';
 
-/** One PromQL query of a panel, with the legend its series get. */
+/**
+ * One query of a panel, with the legend its series get. Grafana runs its PromQL
+ * (`renderPromQL(query)`); the server's range query runs the same query over its own samples.
+ */
 export interface PanelQuery {
-  readonly expr: string;
+  readonly query: QueryExpr;
   /** Grafana legend format, e.g. `{{collection}}`. */
   readonly legend: string;
 }

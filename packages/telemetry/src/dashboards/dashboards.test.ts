@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { METRIC_CATALOGUE } from '../catalogue.js';
+import { renderPromQL } from '../query/render-promql.js';
 import { grafanaDashboard } from '../generate/grafana-dashboard.js';
 import { ALERT_RULE_LIST } from '../rules/default-rules.js';
 import { catalogueMetricOf, seriesNamesIn, unknownSeriesIn } from '../rules/metric-names.js';
@@ -30,9 +31,10 @@ describe('dashboards', () => {
       for (const p of d.panels) {
         expect(p.queries.length, p.title).toBeGreaterThan(0);
         for (const q of p.queries)
-          expect(unknownSeriesIn(q.expr), `${d.uid}: ${p.title}`).toEqual([]);
+          expect(unknownSeriesIn(renderPromQL(q.query)), `${d.uid}: ${p.title}`).toEqual([]);
         if (!d.collectionVariable) {
-          for (const q of p.queries) expect(q.expr, p.title).not.toContain('$collection');
+          for (const q of p.queries)
+            expect(renderPromQL(q.query), p.title).not.toContain('$collection');
         }
       }
     }
@@ -42,7 +44,9 @@ describe('dashboards', () => {
     const charted = new Set(
       DASHBOARDS.flatMap((d) =>
         d.panels.flatMap((p) =>
-          p.queries.flatMap((q) => seriesNamesIn(q.expr).map((s) => catalogueMetricOf(s)?.name)),
+          p.queries.flatMap((q) =>
+            seriesNamesIn(renderPromQL(q.query)).map((s) => catalogueMetricOf(s)?.name),
+          ),
         ),
       ),
     );
@@ -58,7 +62,7 @@ describe('dashboards', () => {
     for (const rule of ALERT_RULE_LIST) {
       const panel = alerts.panels.find((p) => p.rule === rule.name);
       expect(panel, rule.name).toBeDefined();
-      expect(panel!.queries[0]!.expr).toBe(rule.expression);
+      expect(renderPromQL(panel!.queries[0]!.query)).toBe(rule.expression);
     }
     const json = grafanaDashboard(alerts, ALERT_RULE_LIST) as { panels: GrafanaPanel[] };
     for (const rule of ALERT_RULE_LIST) {

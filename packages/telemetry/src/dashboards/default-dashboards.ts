@@ -1,10 +1,21 @@
 import { METRICS } from '../catalogue.js';
 import { ALERT_RULE_LIST, ALERT_RULES } from '../rules/default-rules.js';
 import type { AlertRuleDefinition } from '../rules/alert-rule.js';
+import {
+  histogramQuantile,
+  increase,
+  max,
+  metric,
+  min,
+  rate,
+  sub,
+  sum,
+  time,
+} from '../query/query-expr.js';
 import type { DashboardDefinition, PanelDefinition } from './dashboard-definition.js';
 
 const m = METRICS;
-const C = 'collection=~"$collection"';
+const C = ['collection', '=~', '$collection'] as const;
 
 /** A panel charting a rule's own expression, with its thresholds. */
 function rulePanel(rule: AlertRuleDefinition, title: string): PanelDefinition {
@@ -12,9 +23,7 @@ function rulePanel(rule: AlertRuleDefinition, title: string): PanelDefinition {
     title,
     description: rule.description,
     kind: 'timeseries',
-    queries: [
-      { expr: rule.expression, legend: rule.labels.map((l) => `{{${l}}}`).join(' ') || title },
-    ],
+    queries: [{ query: rule.query, legend: rule.labels.map((l) => `{{${l}}}`).join(' ') || title }],
     unit: rule.unit,
     rule: rule.name,
   };
@@ -30,14 +39,14 @@ const overview: DashboardDefinition = {
       title: 'Ready',
       description: '1 when the database is open and every index loaded.',
       kind: 'stat',
-      queries: [{ expr: `min(${m.ready.name})`, legend: 'ready' }],
+      queries: [{ query: min(metric(m.ready.name)), legend: 'ready' }],
       unit: 'boolean',
     },
     {
       title: 'Vectors',
       description: 'Live vectors across all collections.',
       kind: 'stat',
-      queries: [{ expr: `sum(${m.vectorCount.name})`, legend: 'vectors' }],
+      queries: [{ query: sum(metric(m.vectorCount.name)), legend: 'vectors' }],
       unit: 'count',
     },
     {
@@ -46,7 +55,7 @@ const overview: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `sum by (operation) (rate(${m.queryThroughput.name}[1m]))`,
+          query: sum(rate(metric(m.queryThroughput.name), '1m'), ['operation']),
           legend: '{{operation}}',
         },
       ],
@@ -60,7 +69,10 @@ const overview: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `histogram_quantile(0.99, sum by (operation, le) (rate(${m.insertLatency.name}_bucket[5m])))`,
+          query: histogramQuantile(
+            0.99,
+            sum(rate(metric(`${m.insertLatency.name}_bucket`), '5m'), ['operation', 'le']),
+          ),
           legend: '{{operation}}',
         },
       ],
@@ -73,7 +85,7 @@ const overview: DashboardDefinition = {
       description: 'HTTP requests answered per second, by status code.',
       kind: 'timeseries',
       queries: [
-        { expr: `sum by (status) (rate(${m.httpRequests.name}[1m]))`, legend: '{{status}}' },
+        { query: sum(rate(metric(m.httpRequests.name), '1m'), ['status']), legend: '{{status}}' },
       ],
       unit: 'ops',
     },
@@ -84,7 +96,10 @@ const overview: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `histogram_quantile(0.99, sum by (path, le) (rate(${m.httpDuration.name}_bucket[5m])))`,
+          query: histogramQuantile(
+            0.99,
+            sum(rate(metric(`${m.httpDuration.name}_bucket`), '5m'), ['path', 'le']),
+          ),
           legend: '{{path}}',
         },
       ],
@@ -95,8 +110,8 @@ const overview: DashboardDefinition = {
       description: 'HTTP requests not yet answered, and open client connections.',
       kind: 'timeseries',
       queries: [
-        { expr: `sum(${m.httpInFlight.name})`, legend: 'in flight' },
-        { expr: `sum(${m.httpConnections.name})`, legend: 'connections' },
+        { query: sum(metric(m.httpInFlight.name)), legend: 'in flight' },
+        { query: sum(metric(m.httpConnections.name)), legend: 'connections' },
       ],
       unit: 'count',
     },
@@ -105,7 +120,7 @@ const overview: DashboardDefinition = {
       description: 'Requests or connections refused by a configured limit, per second.',
       kind: 'timeseries',
       queries: [
-        { expr: `sum by (limit) (rate(${m.limitRejections.name}[5m]))`, legend: '{{limit}}' },
+        { query: sum(rate(metric(m.limitRejections.name), '5m'), ['limit']), legend: '{{limit}}' },
       ],
       unit: 'ops',
     },
@@ -114,7 +129,7 @@ const overview: DashboardDefinition = {
       description: 'Refused credentials and blocked sources, per second.',
       kind: 'timeseries',
       queries: [
-        { expr: `sum by (reason) (rate(${m.authFailures.name}[5m]))`, legend: '{{reason}}' },
+        { query: sum(rate(metric(m.authFailures.name), '5m'), ['reason']), legend: '{{reason}}' },
       ],
       unit: 'ops',
     },
@@ -133,7 +148,7 @@ const collections: DashboardDefinition = {
       description: 'Live vectors per collection (deleted ones not counted).',
       kind: 'timeseries',
       queries: [
-        { expr: `sum by (collection) (${m.vectorCount.name}{${C}})`, legend: '{{collection}}' },
+        { query: sum(metric(m.vectorCount.name, [C]), ['collection']), legend: '{{collection}}' },
       ],
       unit: 'count',
     },
@@ -143,7 +158,7 @@ const collections: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `sum by (collection) (rate(${m.queryThroughput.name}{${C}}[1m]))`,
+          query: sum(rate(metric(m.queryThroughput.name, [C]), '1m'), ['collection']),
           legend: '{{collection}}',
         },
       ],
@@ -155,11 +170,17 @@ const collections: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `histogram_quantile(0.5, sum by (collection, le) (rate(${m.searchLatency.name}_bucket{${C}}[5m])))`,
+          query: histogramQuantile(
+            0.5,
+            sum(rate(metric(`${m.searchLatency.name}_bucket`, [C]), '5m'), ['collection', 'le']),
+          ),
           legend: 'p50 {{collection}}',
         },
         {
-          expr: `histogram_quantile(0.99, sum by (collection, le) (rate(${m.searchLatency.name}_bucket{${C}}[5m])))`,
+          query: histogramQuantile(
+            0.99,
+            sum(rate(metric(`${m.searchLatency.name}_bucket`, [C]), '5m'), ['collection', 'le']),
+          ),
           legend: 'p99 {{collection}}',
         },
       ],
@@ -172,7 +193,7 @@ const collections: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `sum by (collection) (rate(${m.vectorsWritten.name}{${C}}[1m]))`,
+          query: sum(rate(metric(m.vectorsWritten.name, [C]), '1m'), ['collection']),
           legend: '{{collection}}',
         },
       ],
@@ -183,7 +204,7 @@ const collections: DashboardDefinition = {
       description: 'Hits divided by lookups of the query-result cache since the server started.',
       kind: 'timeseries',
       queries: [
-        { expr: `max by (collection) (${m.cacheHitRatio.name}{${C}})`, legend: '{{collection}}' },
+        { query: max(metric(m.cacheHitRatio.name, [C]), ['collection']), legend: '{{collection}}' },
       ],
       unit: 'ratio',
     },
@@ -193,11 +214,11 @@ const collections: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `sum by (collection) (rate(${m.cacheHits.name}{${C}}[5m]))`,
+          query: sum(rate(metric(m.cacheHits.name, [C]), '5m'), ['collection']),
           legend: 'hits {{collection}}',
         },
         {
-          expr: `sum by (collection) (rate(${m.cacheMisses.name}{${C}}[5m]))`,
+          query: sum(rate(metric(m.cacheMisses.name, [C]), '5m'), ['collection']),
           legend: 'misses {{collection}}',
         },
       ],
@@ -208,7 +229,7 @@ const collections: DashboardDefinition = {
       description: "Memory each collection's ANN index holds.",
       kind: 'timeseries',
       queries: [
-        { expr: `sum by (collection) (${m.indexMemory.name}{${C}})`, legend: '{{collection}}' },
+        { query: sum(metric(m.indexMemory.name, [C]), ['collection']), legend: '{{collection}}' },
       ],
       unit: 'bytes',
     },
@@ -219,7 +240,7 @@ const collections: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `max by (collection) (${m.fragmentationRatio.name}{${C}})`,
+          query: max(metric(m.fragmentationRatio.name, [C]), ['collection']),
           legend: '{{collection}}',
         },
       ],
@@ -241,8 +262,8 @@ const storage: DashboardDefinition = {
       description: 'The database file, its WAL and the saved indexes.',
       kind: 'timeseries',
       queries: [
-        { expr: `max(${m.diskUsage.name})`, legend: 'used by Needle' },
-        { expr: `max(${m.diskAvailable.name})`, legend: 'available' },
+        { query: max(metric(m.diskUsage.name)), legend: 'used by Needle' },
+        { query: max(metric(m.diskAvailable.name)), legend: 'available' },
       ],
       unit: 'bytes',
     },
@@ -250,14 +271,16 @@ const storage: DashboardDefinition = {
       title: 'Checkpoint duration',
       description: 'How long the most recent checkpoint took.',
       kind: 'timeseries',
-      queries: [{ expr: `max(${m.checkpointDuration.name})`, legend: 'checkpoint' }],
+      queries: [{ query: max(metric(m.checkpointDuration.name)), legend: 'checkpoint' }],
       unit: 'seconds',
     },
     {
       title: 'Time since last checkpoint',
       description: 'Seconds since the most recent checkpoint finished.',
       kind: 'stat',
-      queries: [{ expr: `time() - max(${m.lastCheckpoint.name})`, legend: 'since checkpoint' }],
+      queries: [
+        { query: sub(time(), max(metric(m.lastCheckpoint.name))), legend: 'since checkpoint' },
+      ],
       unit: 'seconds',
     },
     {
@@ -266,7 +289,10 @@ const storage: DashboardDefinition = {
       kind: 'timeseries',
       queries: [
         {
-          expr: `histogram_quantile(0.99, sum by (operation, le) (rate(${m.insertLatency.name}_bucket[5m])))`,
+          query: histogramQuantile(
+            0.99,
+            sum(rate(metric(`${m.insertLatency.name}_bucket`), '5m'), ['operation', 'le']),
+          ),
           legend: '{{operation}}',
         },
       ],
@@ -288,7 +314,7 @@ const backups: DashboardDefinition = {
       description: 'Seconds since the newest backup of each type completed.',
       kind: 'stat',
       queries: [
-        { expr: `time() - max by (type) (${m.backupLastSuccess.name})`, legend: '{{type}}' },
+        { query: sub(time(), max(metric(m.backupLastSuccess.name), ['type'])), legend: '{{type}}' },
       ],
       unit: 'seconds',
     },
@@ -297,7 +323,7 @@ const backups: DashboardDefinition = {
       description: 'Backups that failed over the last day, by the type asked for.',
       kind: 'timeseries',
       queries: [
-        { expr: `sum by (type) (increase(${m.backupFailures.name}[1d]))`, legend: '{{type}}' },
+        { query: sum(increase(metric(m.backupFailures.name), '1d'), ['type']), legend: '{{type}}' },
       ],
       unit: 'count',
     },
@@ -307,8 +333,8 @@ const backups: DashboardDefinition = {
         'Stored bytes of the newest backup of each type, and of every catalogued backup.',
       kind: 'timeseries',
       queries: [
-        { expr: `max by (type) (${m.backupSize.name})`, legend: '{{type}}' },
-        { expr: `max(${m.backupStoredBytes.name})`, legend: 'all backups' },
+        { query: max(metric(m.backupSize.name), ['type']), legend: '{{type}}' },
+        { query: max(metric(m.backupStoredBytes.name)), legend: 'all backups' },
       ],
       unit: 'bytes',
     },
@@ -316,7 +342,7 @@ const backups: DashboardDefinition = {
       title: 'Backup duration by type',
       description: 'How long the newest backup of each type took.',
       kind: 'timeseries',
-      queries: [{ expr: `max by (type) (${m.backupDuration.name})`, legend: '{{type}}' }],
+      queries: [{ query: max(metric(m.backupDuration.name), ['type']), legend: '{{type}}' }],
       unit: 'seconds',
     },
     {
@@ -324,21 +350,25 @@ const backups: DashboardDefinition = {
       description:
         'How long the last successful restore drill took to restore and check the chain.',
       kind: 'timeseries',
-      queries: [{ expr: `max(${m.backupRestoreSeconds.name})`, legend: 'restore drill' }],
+      queries: [{ query: max(metric(m.backupRestoreSeconds.name)), legend: 'restore drill' }],
       unit: 'seconds',
     },
     {
       title: 'Time since the last successful restore drill',
       description: 'Seconds since a restore drill last succeeded.',
       kind: 'stat',
-      queries: [{ expr: `time() - max(${m.backupLastVerified.name})`, legend: 'since drill' }],
+      queries: [
+        { query: sub(time(), max(metric(m.backupLastVerified.name))), legend: 'since drill' },
+      ],
       unit: 'seconds',
     },
     {
       title: 'Backup, verification and restore progress',
       description: 'Progress of the running operation, 0 when none runs.',
       kind: 'timeseries',
-      queries: [{ expr: `max by (operation) (${m.backupProgress.name})`, legend: '{{operation}}' }],
+      queries: [
+        { query: max(metric(m.backupProgress.name), ['operation']), legend: '{{operation}}' },
+      ],
       unit: 'ratio',
     },
   ],
@@ -356,7 +386,26 @@ const alerts: DashboardDefinition = {
       kind: 'table',
       queries: [
         {
-          expr: 'sum by (alertname, severity) (ALERTS{alertstate="firing", alertname=~"Needle.*"})',
+          query: sum(
+            metric('ALERTS', [
+              ['alertstate', '=', 'firing'],
+              ['alertname', '=~', 'Needle.*'],
+            ]),
+            ['alertname', 'severity'],
+          ),
+          legend: '{{alertname}} {{severity}}',
+        },
+      ],
+      unit: 'count',
+    },
+    {
+      title: 'Alerts firing in the server',
+      description:
+        'Alerts the server evaluates itself (over its own samples, without Prometheus), firing now by name and severity.',
+      kind: 'timeseries',
+      queries: [
+        {
+          query: sum(metric(m.alertsFiring.name), ['alertname', 'severity']),
           legend: '{{alertname}} {{severity}}',
         },
       ],

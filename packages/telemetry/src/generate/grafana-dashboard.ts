@@ -1,4 +1,5 @@
 import { METRICS } from '../catalogue.js';
+import { renderPromQL } from '../query/render-promql.js';
 import type { AlertRuleDefinition } from '../rules/alert-rule.js';
 import type { DashboardDefinition, PanelDefinition } from '../dashboards/dashboard-definition.js';
 
@@ -70,7 +71,7 @@ function panel(
     targets: def.queries.map((q, i) => ({
       refId: String.fromCharCode(65 + i),
       datasource: DATASOURCE,
-      expr: q.expr,
+      expr: renderPromQL(q.query),
       legendFormat: q.legend,
       ...(def.kind === 'table' ? { instant: true, format: 'table' } : {}),
     })),

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { DASHBOARDS } from '../dashboards/default-dashboards.js';
 import { ALERT_RULES } from '../rules/default-rules.js';
+import { renderPromQL } from '../query/render-promql.js';
 import { alertCondition } from './prometheus-rules.js';
 import { toYaml } from './yaml.js';
 
@@ -92,7 +93,7 @@ describe('promtool and amtool', () => {
     const queries = DASHBOARDS.flatMap((d) => d.panels.flatMap((p) => p.queries));
     const rules = queries.map((q, i) => ({
       record: `needle_dashboard_query_${String(i)}`,
-      expr: q.expr.replaceAll('$collection', '.*'),
+      expr: renderPromQL(q.query).replaceAll('$collection', '.*'),
     }));
     writeFileSync(join(dir, 'queries.yml'), toYaml({ groups: [{ name: 'dashboards', rules }] }));
     const { code, output } = await tool('promtool', ['check', 'rules', 'queries.yml'], dir);

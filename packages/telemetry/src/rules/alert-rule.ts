@@ -1,4 +1,5 @@
 import type { MetricUnit } from '../metric-definition.js';
+import type { QueryExpr } from '../query/query-expr.js';
 
 /** How bad a breached threshold is; each rule has one threshold per severity. */
 export type Severity = 'warning' | 'critical';
@@ -18,9 +19,12 @@ export interface AlertRuleDefinition {
   /** The Prometheus alert name, e.g. `NeedleSearchLatencyHigh`; the same at both severities. */
   readonly name: string;
   /**
-   * PromQL giving the measured value (no comparison), over catalogue metrics only. Its result
-   * labels are `labels`, exactly (aggregate with `by (...)` where the inputs carry more).
+   * The measured value (no comparison), over catalogue metrics only. Its result labels are
+   * `labels`, exactly (aggregate with `by (...)` where the inputs carry more). The server
+   * evaluates it over its own samples; `expression` is its PromQL.
    */
+  readonly query: QueryExpr;
+  /** `query` rendered as PromQL (`renderPromQL`), as the Prometheus rules and panels carry it. */
   readonly expression: string;
   /** The labels each alert carries from the expression, e.g. `['collection']`. */
   readonly labels: readonly string[];

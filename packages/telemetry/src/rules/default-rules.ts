@@ -1,4 +1,16 @@
 import { METRICS } from '../catalogue.js';
+import {
+  div,
+  histogramQuantile,
+  increase,
+  max,
+  metric,
+  rate,
+  round,
+  sub,
+  sum,
+} from '../query/query-expr.js';
+import { renderPromQL } from '../query/render-promql.js';
 import type { AlertRuleDefinition } from './alert-rule.js';
 
 /** The runbook every rule links to, one section per rule. */
@@ -7,6 +19,11 @@ export const ALERT_RUNBOOK = 'docs/runbooks/alerts.md';
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const HOUR = 3600;
+
+/** A rule whose PromQL `expression` is rendered from its `query`. */
+function rule(definition: Omit<AlertRuleDefinition, 'expression'>): AlertRuleDefinition {
+  return { ...definition, expression: renderPromQL(definition.query) };
+}
 
 /**
  * The default alert rules: the production checklist's table (search latency p99, error rate,
@@ -20,9 +37,12 @@ const HOUR = 3600;
  * ```
  */
 export const ALERT_RULES = {
-  searchLatency: {
+  searchLatency: rule({
     name: 'NeedleSearchLatencyHigh',
-    expression: `histogram_quantile(0.99, sum by (collection, le) (rate(${METRICS.searchLatency.name}_bucket[5m])))`,
+    query: histogramQuantile(
+      0.99,
+      sum(rate(metric(`${METRICS.searchLatency.name}_bucket`), '5m'), ['collection', 'le']),
+    ),
     labels: ['collection'],
     comparison: '>',
     thresholds: { warning: 0.1, critical: 0.5 },
@@ -32,10 +52,13 @@ export const ALERT_RULES = {
     description:
       'The 99th percentile of search-like requests over 5 minutes, per collection. Over 100 ms warns, over 500 ms is critical.',
     runbook: `${ALERT_RUNBOOK}#search-latency`,
-  },
-  errorRate: {
+  }),
+  errorRate: rule({
     name: 'NeedleErrorRateHigh',
-    expression: `sum(rate(${METRICS.errorCount.name}[5m])) / sum(rate(${METRICS.httpRequests.name}[5m]))`,
+    query: div(
+      sum(rate(metric(METRICS.errorCount.name), '5m')),
+      sum(rate(metric(METRICS.httpRequests.name), '5m')),
+    ),
     labels: [],
     comparison: '>',
     thresholds: { warning: 0.001, critical: 0.01 },
@@ -45,10 +68,10 @@ export const ALERT_RULES = {
     description:
       'Failed requests divided by all HTTP requests over 5 minutes. Over 0.1% warns, over 1% is critical.',
     runbook: `${ALERT_RUNBOOK}#error-rate`,
-  },
-  memoryUsage: {
+  }),
+  memoryUsage: rule({
     name: 'NeedleMemoryHigh',
-    expression: `max(${METRICS.memoryUsage.name}) / max(${METRICS.memoryLimit.name})`,
+    query: div(max(metric(METRICS.memoryUsage.name)), max(metric(METRICS.memoryLimit.name))),
     labels: [],
     comparison: '>',
     thresholds: { warning: 0.8, critical: 0.95 },
@@ -58,10 +81,13 @@ export const ALERT_RULES = {
     description:
       'Resident memory divided by the memory limit (writes are refused at the limit). Over 80% warns, over 95% is critical.',
     runbook: `${ALERT_RUNBOOK}#memory`,
-  },
-  diskUsage: {
+  }),
+  diskUsage: rule({
     name: 'NeedleDiskHigh',
-    expression: `1 - max(${METRICS.diskAvailable.name}) / max(${METRICS.diskCapacity.name})`,
+    query: sub(
+      1,
+      div(max(metric(METRICS.diskAvailable.name)), max(metric(METRICS.diskCapacity.name))),
+    ),
     labels: [],
     comparison: '>',
     thresholds: { warning: 0.7, critical: 0.9 },
@@ -71,10 +97,10 @@ export const ALERT_RULES = {
     description:
       'Used fraction of the file system holding the data directory. Over 70% warns, over 90% is critical.',
     runbook: `${ALERT_RUNBOOK}#disk`,
-  },
-  walLag: {
+  }),
+  walLag: rule({
     name: 'NeedleWalLagHigh',
-    expression: `max(${METRICS.walBytes.name})`,
+    query: max(metric(METRICS.walBytes.name)),
     labels: [],
     comparison: '>',
     thresholds: { warning: 100 * MiB, critical: GiB },
@@ -84,10 +110,10 @@ export const ALERT_RULES = {
     description:
       'Bytes in the write-ahead log not yet checkpointed into the database file. Over 100 MiB warns, over 1 GiB is critical.',
     runbook: `${ALERT_RUNBOOK}#wal-lag`,
-  },
-  backupAge: {
+  }),
+  backupAge: rule({
     name: 'NeedleBackupTooOld',
-    expression: `max(${METRICS.backupAge.name})`,
+    query: max(metric(METRICS.backupAge.name)),
     labels: [],
     comparison: '>',
     thresholds: { warning: 26 * HOUR, critical: 48 * HOUR },
@@ -97,10 +123,10 @@ export const ALERT_RULES = {
     description:
       'Age of the newest backup of any type (the data a lost disk would lose now). Over 26 hours (a daily backup missed) warns, over 48 hours is critical.',
     runbook: `${ALERT_RUNBOOK}#backup-age`,
-  },
-  restoreDrillFailures: {
+  }),
+  restoreDrillFailures: rule({
     name: 'NeedleRestoreDrillFailed',
-    expression: `round(sum(increase(${METRICS.backupVerifyFailures.name}[7d])))`,
+    query: round(sum(increase(metric(METRICS.backupVerifyFailures.name), '7d'))),
     labels: [],
     comparison: '>',
     thresholds: { warning: 0, critical: 1 },
@@ -110,8 +136,8 @@ export const ALERT_RULES = {
     description:
       'Restore drills (verifications) that found a backup not restorable or could not run, over the last 7 days. One failure warns, two or more are critical.',
     runbook: `${ALERT_RUNBOOK}#restore-drills`,
-  },
-} as const satisfies Record<string, AlertRuleDefinition>;
+  }),
+} satisfies Record<string, AlertRuleDefinition>;
 
 /** The key of a rule in {@link ALERT_RULES}. */
 export type AlertRuleKey = keyof typeof ALERT_RULES;
