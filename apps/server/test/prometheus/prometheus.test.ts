@@ -11,6 +11,7 @@ import {
   DASHBOARDS,
   generateArtefacts,
   overrideRules,
+  renderPromQL,
 } from '@needle/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -229,7 +230,7 @@ describe('Needle under a real Prometheus and Alertmanager', () => {
         p.queries.map((q) => ({
           panel: `${d.title} / ${p.title}`,
           // Grafana's "All" of the collection variable.
-          expr: q.expr.replaceAll('$collection', '.*'),
+          expr: renderPromQL(q.query).replaceAll('$collection', '.*'),
         })),
       ),
     );
