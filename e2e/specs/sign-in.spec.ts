@@ -50,6 +50,16 @@ test('signing in with the admin key shows the principal and every page; signing 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expect(nav).toHaveCount(0);
+
+  // Signed out, the tab knows the server needs a key: reloading asks the server nothing
+  // (each refused call would count against the address's failed sign-in limit).
+  const calls: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/trpc/')) calls.push(request.url());
+  });
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect(calls).toEqual([]);
 });
 
 test('the keyboard reaches the content through the skip link, and the theme toggles and stays', async ({

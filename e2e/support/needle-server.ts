@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,11 @@ export interface RunningServer {
  */
 export async function startNeedleServer(env: Record<string, string>): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'needle-e2e-'));
+  // Every test starts signed out in a new browser context and some sign in with refused
+  // keys on purpose: far more refusals a minute from 127.0.0.1 than a person makes, so the
+  // failed sign-in limit (tested in packages/security) is raised here.
+  const config = join(dataDir, 'needle.json');
+  writeFileSync(config, JSON.stringify({ auth: { maxFailures: 1000 } }));
   const server = spawn(process.execPath, [join(repoRoot, 'apps/server/bin/needle.js'), 'serve'], {
     cwd: dataDir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,6 +38,7 @@ export async function startNeedleServer(env: Record<string, string>): Promise<Ru
       NEEDLE_DATA_DIR: join(dataDir, 'data'),
       NEEDLE_CONSOLE_DIR: join(repoRoot, 'apps/console/out'),
       NEEDLE_LOG_LEVEL: 'info',
+      NEEDLE_CONFIG: config,
       ...env,
     },
   });

@@ -18,6 +18,8 @@ export function SignInForm({ error: initialError }: { error: ApiErrorInfo | unde
   const [kind, setKind] = useState<Credential['kind']>('api-key');
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<ApiErrorInfo | undefined>(initialError);
+  // An error before any attempt here is why the last session ended (a revoked key...).
+  const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState(false);
   const secretId = useId();
 
@@ -25,6 +27,7 @@ export function SignInForm({ error: initialError }: { error: ApiErrorInfo | unde
     event.preventDefault();
     if (secret.trim() === '') return;
     setBusy(true);
+    setAttempted(true);
     setError(await signIn({ kind, secret: secret.trim() }));
     setBusy(false);
   }
@@ -70,7 +73,9 @@ export function SignInForm({ error: initialError }: { error: ApiErrorInfo | unde
             onChange={(event) => setSecret(event.target.value)}
           />
         </div>
-        {error && <ApiErrorView error={error} title="Sign-in failed" />}
+        {error && (
+          <ApiErrorView error={error} title={attempted ? 'Sign-in failed' : 'Signed out'} />
+        )}
         <div>
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}

@@ -8,12 +8,20 @@ import {
   useEffect,
   useMemo,
   useState,
+  useSyncExternalStore,
   type ReactNode,
 } from 'react';
 
 import { type ApiErrorInfo, isUnauthenticated, toApiErrorInfo } from '../api-error';
 import { useTRPC, useTRPCClient } from '../trpc';
-import { type Credential, clearCredential, readCredential, storeCredential } from './credentials';
+import {
+  type Credential,
+  authRequiredKnown,
+  clearCredential,
+  readCredential,
+  rememberAuthRequired,
+  storeCredential,
+} from './credentials';
 import { Grants } from './permissions';
 
 /** Who is signed in, as `whoami` answered. */
@@ -55,11 +63,25 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [credential, setCredential] = useState<Credential | undefined>(readCredential);
   const [ended, setEnded] = useState<ApiErrorInfo | undefined>();
+  // Without a credential, ask once per tab: a server in development mode answers for
+  // everyone; one that needs credentials says so, and the tab remembers it.
+  const [probe, setProbe] = useState(() => !authRequiredKnown());
+  // Storage is read in the browser only: render as the static HTML did until hydrated.
+  const hydrated = useSyncExternalStore(
+    subscribeNever,
+    () => true,
+    () => false,
+  );
+  const enabled = credential !== undefined || probe;
   const whoami = useQuery({
     ...trpc.security.whoami.queryOptions(),
+    enabled,
     staleTime: 60_000,
     retry: (failures, err) => !isUnauthenticated(err) && failures < 2,
   });
+  useEffect(() => {
+    if (whoami.error && isUnauthenticated(whoami.error)) rememberAuthRequired();
+  }, [whoami.error]);
 
   const signIn = useCallback(
     async (next: Credential) => {
@@ -80,6 +102,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(() => {
+    rememberAuthRequired();
+    setProbe(false);
     clearCredential();
     setCredential(undefined);
     setEnded(undefined);
@@ -91,6 +115,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const end = (err: unknown) => {
       if (!isUnauthenticated(err) || !readCredential()) return;
+      rememberAuthRequired();
+      setProbe(false);
       clearCredential();
       setCredential(undefined);
       setEnded(toApiErrorInfo(err));
@@ -109,7 +135,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [queryClient]);
 
   const state = useMemo((): AuthState => {
-    if (whoami.data) {
+    if (!hydrated) return { status: 'checking' };
+    if (whoami.data && enabled) {
       return {
         status: 'signed-in',
         principal: {
@@ -122,6 +149,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         credential,
       };
     }
+    if (!enabled) return { status: 'signed-out', error: ended };
     if (whoami.isPending && whoami.fetchStatus !== 'idle') return { status: 'checking' };
     if (whoami.error) {
       // Without a credential, the server's "credentials missing" is no error to show.
@@ -129,7 +157,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       return { status: 'signed-out', error };
     }
     return { status: 'checking' };
-  }, [whoami.data, whoami.isPending, whoami.fetchStatus, whoami.error, credential, ended]);
+  }, [
+    hydrated,
+    enabled,
+    whoami.data,
+    whoami.isPending,
+    whoami.fetchStatus,
+    whoami.error,
+    credential,
+    ended,
+  ]);
 
   const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
   return <AuthContext value={value}>{children}</AuthContext>;
@@ -152,3 +189,5 @@ export function useGrants(): Grants {
 }
 
 const NO_GRANTS = new Grants([]);
+
+const subscribeNever = () => () => undefined;

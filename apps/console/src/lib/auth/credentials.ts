@@ -45,3 +45,19 @@ export function credentialHeaders(credential: Credential | undefined): Record<st
     ? { 'x-api-key': credential.secret }
     : { authorization: `Bearer ${credential.secret}` };
 }
+
+const AUTH_REQUIRED_KEY = 'needle.auth-required';
+
+/**
+ * Remembers, for this tab, that the server refuses calls without credentials, so later page
+ * loads show the sign-in form at once instead of asking again: every refused call counts
+ * against the server's failed sign-in limit for this address.
+ */
+export function rememberAuthRequired(): void {
+  window.sessionStorage.setItem(AUTH_REQUIRED_KEY, '1');
+}
+
+/** True when this tab already learnt that the server needs credentials. */
+export function authRequiredKnown(): boolean {
+  return typeof window !== 'undefined' && window.sessionStorage.getItem(AUTH_REQUIRED_KEY) === '1';
+}
