@@ -16,9 +16,7 @@ export const CONSOLE_PATH = '/console';
  * The console's static build in this checkout (`apps/console/out`), the same number of
  * directories up from `src/server/` and `dist/server/`.
  */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(
-  new URL('../../../console/out', import.meta.url),
-);
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../console/out', import.meta.url));
 
 /**
  * The console's content security policy. Next's static export bootstraps each page with
