@@ -3,11 +3,13 @@
 # (the HNSW index binding), openssl, which the TLS tests use to make their certificates, and
 # prometheus / prometheus-alertmanager, whose promtool and amtool check the generated alert
 # rules and Alertmanager config, and whose servers the monitoring integration test
-# (apps/server/test/prometheus) runs against a real Needle server.
+# (apps/server/test/prometheus) runs against a real Needle server; and chromium, the browser
+# the Playwright tests of e2e/ drive (Playwright cannot download its own here) with a font to
+# render pages in.
 # Safe to run again; does nothing when all are present.
 set -euo pipefail
 
-packages=(python3 make g++ openssl prometheus prometheus-alertmanager)
+packages=(python3 make g++ openssl prometheus prometheus-alertmanager chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -153,6 +153,20 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'comma-separated origins allowed to call the API from a browser (none by default)',
   ),
   opt(
+    ['console', 'enabled'],
+    'NEEDLE_CONSOLE',
+    '--console <on|off>',
+    'boolean',
+    'serve the admin console at /console (default on)',
+  ),
+  opt(
+    ['console', 'dir'],
+    'NEEDLE_CONSOLE_DIR',
+    '--console-dir <dir>',
+    'string',
+    'the console build to serve (default: apps/console/out of this checkout)',
+  ),
+  opt(
     ['log', 'level'],
     'NEEDLE_LOG_LEVEL',
     '--log-level <level>',

@@ -288,6 +288,15 @@ export const serverConfigSchema = z.strictObject({
   tls: tlsSchema.optional(),
   /** Production mode: refuse plain HTTP (TLS here, or `trustProxy` behind a TLS proxy). */
   requireTls: z.boolean().default(false),
+  /** The admin console, served by this server at `/console` (same origin as the API). */
+  console: z
+    .strictObject({
+      /** Serve the console; off: `/console` answers 404 like any unknown path. */
+      enabled: z.boolean().default(true),
+      /** The console's static build (`apps/console/out` of this checkout by default). */
+      dir: z.string().min(1).optional(),
+    })
+    .prefault({}),
   /** Browser origins allowed to call the API (none by default). */
   cors: z.strictObject({ origins: z.array(z.string().min(1)).default([]) }).prefault({}),
   log: logSchema.prefault({}),

@@ -44,6 +44,8 @@ describe('collections over HTTP', () => {
         count: 0,
         deleted_count: 0,
         needs_compaction: false,
+        quantization: 'f32',
+        index: { type: 'native-hnsw', m: 8, ef_construction: 64, ef_search: 32 },
       },
     });
     expect(s.db.collection('alpha').config.index).toEqual({

@@ -13,6 +13,7 @@ import { AlertService } from './alerts/alert-service.js';
 import type { ServerConfig } from '../config.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { BackupService } from './backup-service.js';
+import { registerConsole } from './console.js';
 import { DatabaseHost } from './database-host.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { RequestLogController, createServerLogger } from './logger.js';
@@ -76,8 +77,8 @@ export interface NeedleServer {
 /**
  * Builds the Needle server from its config: a fastify listener with the configured limits
  * (connections, body size, per-client rate, memory for writes), structured logs, the
- * Prometheus metrics at `/metrics`, and the REST API of `@needle/api` over a database that
- * opens after the listener is up.
+ * Prometheus metrics at `/metrics`, the REST API of `@needle/api` and the admin console at
+ * `/console`, over a database that opens after the listener is up.
  *
  * @example
  * ```ts
@@ -246,6 +247,7 @@ export async function createServer(
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
+  await registerConsole(app, config.console, logger);
 
   let opening: Promise<unknown> | undefined;
   let closing: Promise<void> | undefined;

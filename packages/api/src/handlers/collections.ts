@@ -73,6 +73,13 @@ export function getCollection(
     count: stats.count,
     deleted_count: stats.deletedCount,
     needs_compaction: stats.needsCompaction,
+    quantization: stats.quantization,
+    index: {
+      type: stats.index.kind,
+      m: stats.index.m,
+      ef_construction: stats.index.efConstruction,
+      ef_search: stats.index.efSearch,
+    },
   };
 }
 

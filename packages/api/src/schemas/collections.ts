@@ -42,6 +42,15 @@ export const collectionDetail = z.object({
   count: z.number().int(),
   deleted_count: z.number().int(),
   needs_compaction: z.boolean(),
+  /** The index's scalar kind (`f32`, `f16`, `i8`, `b1`). */
+  quantization: z.string(),
+  /** The index's type and the HNSW parameters it was built with. */
+  index: z.object({
+    type: z.string(),
+    m: z.number().int(),
+    ef_construction: z.number().int(),
+    ef_search: z.number().int(),
+  }),
 });
 
 export const deleteCollectionResponse = z.object({ deleted: z.string() });
