@@ -2,6 +2,7 @@ import type { Database } from '@needle/engine';
 import type { Action, Principal } from '@needle/security';
 
 import type { BackupServices } from './backups/backup-services.js';
+import type { SearchObserver, SlowQueryServices } from './insights/search-insights.js';
 import type { SecurityServices } from './security/access-guard.js';
 
 /**
@@ -38,6 +39,16 @@ export interface ApiContext {
    * database out of service). Without it, the backup routes answer 404 `NOT_FOUND`.
    */
   readonly backups?: () => BackupServices;
+  /**
+   * Hears of every k-nearest-neighbour search answered by searching (not from the cache), with
+   * its vector, hits and duration: the host samples them for recall and records slow ones.
+   */
+  readonly searchObserver?: SearchObserver;
+  /**
+   * The recorded slow queries (`GET /slow-queries`). Without it, those routes answer 404
+   * `NOT_FOUND`.
+   */
+  readonly slowQueries?: () => SlowQueryServices;
   /**
    * The seam for authentication and access control, when `security` is not given: called
    * before every secured REST route and tRPC procedure with the request's headers and what it

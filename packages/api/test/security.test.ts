@@ -203,6 +203,31 @@ describe('credentials', () => {
   });
 });
 
+describe('slow queries need metrics.read', () => {
+  it('refuses a role without it on REST and tRPC, and lets reader, writer and admin through', async () => {
+    await access.createRole('searcher-only', ['*:search']);
+    const searcher = (await access.createApiKey({ name: 'so', roles: ['searcher-only'] })).key;
+    for (const path of ['/v1/slow-queries', '/v1/slow-queries/1', '/slow-queries']) {
+      const refused = await s.call('GET', path, undefined, { 'x-api-key': searcher });
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });
+      for (const role of ['reader', 'writer', 'admin']) {
+        // This test server records no slow queries: allowed roles get past access control to 404.
+        const allowed = await s.call('GET', path, undefined, { 'x-api-key': keys[role]! });
+        expect(allowed.status, `${role} ${path}`).toBe(404);
+        expect(allowed.body).toMatchObject({ code: 'NOT_FOUND' });
+      }
+    }
+    const trpc = await fetch(
+      `${s.base}/trpc/insights.slowQueries?input=${encodeURIComponent('{}')}`,
+      {
+        headers: { 'x-api-key': searcher },
+      },
+    );
+    expect(trpc.status).toBe(403);
+  });
+});
+
 describe('administration', () => {
   it('creates a scoped role, a key with it, checks and revokes it, every change audited', async () => {
     const admin = { 'x-api-key': keys.admin! };

@@ -46,6 +46,8 @@ export const ERROR_STATUS = {
   BACKUP_NOT_FOUND: 404,
   /** No backup job has that id (jobs are kept in memory, the last few of each kind). */
   BACKUP_JOB_NOT_FOUND: 404,
+  /** No recorded slow query has that id (it may have been pruned). */
+  SLOW_QUERY_NOT_FOUND: 404,
   /** No route has this path. */
   NOT_FOUND: 404,
   /** A route has this path, but not this method. */

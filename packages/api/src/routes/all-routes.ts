@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { backupRoutes } from './backup-routes.js';
 import { collectionRoutes } from './collection-routes.js';
 import { searchRoutes } from './search-routes.js';
+import { slowQueryRoutes } from './slow-query-routes.js';
 import { securityRoutes } from './security-routes.js';
 import { snapshotRoutes } from './snapshot-routes.js';
 import { systemRoutes } from './system-routes.js';
@@ -45,4 +46,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...snapshotRoutes,
   ...securityRoutes,
   ...backupRoutes,
+  ...slowQueryRoutes,
 ];
