@@ -167,6 +167,50 @@ const collections: DashboardDefinition = {
       rule: ALERT_RULES.searchLatency.name,
     },
     {
+      title: 'Search recall by collection',
+      description:
+        'Recall@k of sampled live searches against an exact re-run, over the last samples of each collection.',
+      kind: 'timeseries',
+      queries: [
+        {
+          expr: `min by (collection) (${m.recallEstimate.name}{${C}})`,
+          legend: '{{collection}}',
+        },
+      ],
+      unit: 'ratio',
+      rule: ALERT_RULES.searchRecall.name,
+    },
+    {
+      title: 'Recall samples per minute',
+      description:
+        'Sampled searches re-run exactly per minute, and those not measured (queue full, collection changed).',
+      kind: 'timeseries',
+      queries: [
+        {
+          expr: `sum by (collection) (rate(${m.recallSamples.name}{${C}}[5m])) * 60`,
+          legend: 'measured {{collection}}',
+        },
+        {
+          expr: `sum by (collection, reason) (rate(${m.recallDropped.name}{${C}}[5m])) * 60`,
+          legend: 'dropped {{reason}} {{collection}}',
+        },
+      ],
+      unit: 'count',
+    },
+    {
+      title: 'Slow queries per minute',
+      description:
+        'Searches slower than the slow-query threshold, recorded with their shape and trace (GET /v1/slow-queries).',
+      kind: 'timeseries',
+      queries: [
+        {
+          expr: `sum by (collection) (rate(${m.slowQueries.name}{${C}}[5m])) * 60`,
+          legend: '{{collection}}',
+        },
+      ],
+      unit: 'count',
+    },
+    {
       title: 'Vectors written per second by collection',
       description: 'Vectors inserted, upserted, deleted or given new metadata per second.',
       kind: 'timeseries',
