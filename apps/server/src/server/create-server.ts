@@ -10,6 +10,8 @@ import type { DestinationStream, Logger } from 'pino';
 
 import { backupSettings } from '../backup/backup-settings.js';
 import type { ServerConfig } from '../config.js';
+import { createQueryInsights } from '../insights/query-insights.js';
+import type { QueryInsights } from '../insights/query-insights.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { BackupService } from './backup-service.js';
 import { DatabaseHost } from './database-host.js';
@@ -47,6 +49,8 @@ export interface NeedleServer {
   readonly database: DatabaseHost;
   readonly backups: BackupService;
   readonly metrics: ServerMetrics;
+  /** The recall estimate of live searches and the slow-query store. */
+  readonly insights: QueryInsights;
   readonly config: ServerConfig;
   /**
    * Takes the data directory's lock, listens, and then opens the database in the
@@ -156,7 +160,11 @@ export async function createServer(
       }
       return { entries: backupFigures.entries, running: backups.running };
     },
+    recallEstimates: () => insights.recallEstimates(),
   });
+  const openDatabase = () =>
+    database.state.phase === 'open' ? database.state.database : undefined;
+  const insights = createQueryInsights({ config, database: openDatabase, metrics, logger });
 
   // Typed as fastify's base logger: with pino's own type the instance's generics no longer
   // match the FastifyInstance that plugins are written against.
@@ -209,6 +217,12 @@ export async function createServer(
       return security!;
     },
     backups: () => backups,
+    searchObserver: insights.observer,
+    slowQueries: () => {
+      // 503 NOT_READY while the database is not open.
+      database.database();
+      return insights.slowQueries;
+    },
   };
   await registerNeedleApi(app, ctx);
 
@@ -227,6 +241,7 @@ export async function createServer(
     database,
     backups,
     metrics,
+    insights,
     config,
     async start() {
       database.lock();
@@ -258,6 +273,7 @@ export async function createServer(
           await app.close();
           if (backups.running) logger.info('waiting for the running backup job to end');
           await backups.stop();
+          await insights.stop();
           await database.close();
           logger.info('stopped');
         } finally {

@@ -28,6 +28,8 @@ export interface MetricSources {
    * stay) and the running job.
    */
   backups?(): { entries: CatalogEntry[] | undefined; running: BackupJob | null };
+  /** Recall@k estimates of live searches by collection (collections without samples absent). */
+  recallEstimates?(): Map<string, number>;
 }
 
 /** The server's metrics: the registry `/metrics` renders and the catalogue's instances. */
@@ -140,6 +142,12 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
         const running = sources.backups?.().running ?? null;
         for (const operation of BACKUP_OPERATIONS)
           gauge.set({ operation }, running?.kind === operation ? running.progress : 0);
+      },
+      recallEstimate: (gauge) => {
+        if (!sources.recallEstimates) return;
+        gauge.reset();
+        for (const [collection, recall] of sources.recallEstimates())
+          gauge.set({ collection }, recall);
       },
       cacheHitRatio: (gauge) => {
         for (const [collection, c] of cache)

@@ -39,6 +39,8 @@ export const slowQueryRoutes: readonly ApiRoute[] = [
     path: '/slow-queries/:id',
     summary: 'One slow search: its shape, duration, request id and explain trace',
     params: slowQueryParams,
+    // `id` is a vector id elsewhere; here a bad one is plain bad input.
+    fieldCodes: { id: 'INVALID_INPUT' },
     status: 200,
     response: slowQueryResponse,
     errors: ['SLOW_QUERY_NOT_FOUND'],

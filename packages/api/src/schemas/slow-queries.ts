@@ -13,9 +13,16 @@ const timeParam = z
   .refine((s) => Number.isFinite(parseTime(s)), 'not a valid time')
   .meta({ description: 'ISO 8601 time, or milliseconds since the epoch.' });
 
-/** A time parameter as ms since the epoch (NaN when it is not a time). */
+/**
+ * A time parameter as ms since the epoch; NaN when it is not a time, including a calendar
+ * date that does not exist (`2026-02-30`, which `Date.parse` would roll over into March).
+ */
 export function parseTime(text: string): number {
-  return /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (/^\d+$/.test(text)) return Number(text);
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(text) ?? [];
+  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(m) - 1 || day.getUTCDate() !== Number(d)) return Number.NaN;
+  return Date.parse(text);
 }
 
 /** `GET /slow-queries?collection&from&to`. */

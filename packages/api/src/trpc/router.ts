@@ -251,7 +251,7 @@ export const appRouter = router({
       .input(apiInput(slowQueriesQuery))
       .query(({ ctx, input }) => listSlowQueries(ctx.runtime, input)),
     slowQuery: needs('metrics.read', 'http', 'insights.slowQuery')
-      .input(apiInput(slowQueryParams))
+      .input(apiInput(slowQueryParams, { id: 'INVALID_INPUT' }))
       .query(({ ctx, input }) => getSlowQuery(ctx.runtime, input.id)),
   }),
   backups: router({
