@@ -319,6 +319,16 @@ describe('live recall monitoring and the slow-query store', () => {
       true,
     );
 
+    // The console reads the same through tRPC.
+    const input = encodeURIComponent(
+      JSON.stringify({ collection: 'docs', from: String(started - 1000) }),
+    );
+    const trpc = await fetch(`${s.url}/trpc/insights.slowQueries?input=${input}`);
+    expect(trpc.status).toBe(200);
+    const viaTrpc = (await trpc.json()) as { result: { data: { total: number; groups: Group[] } } };
+    expect(viaTrpc.result.data.total).toBe(8);
+    expect(viaTrpc.result.data.groups.map((g) => g.count).sort()).toEqual([1, 3, 4]);
+
     // A window before the searches holds none.
     const before = await s.call(
       'GET',
