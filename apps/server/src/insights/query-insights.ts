@@ -21,7 +21,7 @@ export interface QueryInsights {
    * dropped (their window and every series of theirs go).
    */
   recallEstimates(): Map<string, number>;
-  /** Stops the background work (queued jobs are dropped). */
+  /** Stops the background work (queued jobs are dropped) and waits for records being written. */
   stop(): Promise<void>;
 }
 
@@ -99,6 +99,9 @@ export function createQueryInsights(deps: {
       if (db) forgetDropped(db);
       return new Map([...recall.estimates()].map(([name, e]) => [name, e.recall]));
     },
-    stop: () => budget.stop(),
+    async stop() {
+      await budget.stop();
+      await slowQueries.flush();
+    },
   };
 }

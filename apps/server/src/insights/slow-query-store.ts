@@ -109,7 +109,15 @@ export class SlowQueryStore implements SlowQueryServices {
     this.#recording.add(recording);
   }
 
-  /** Resolves when every slow query seen so far is recorded and its trace job has run. */
+  /** Resolves when every slow query seen so far is recorded (traces may still be queued). */
+  async flush(): Promise<void> {
+    while (this.#recording.size > 0) await Promise.all(this.#recording);
+  }
+
+  /**
+   * Resolves when every slow query seen so far is recorded and its trace job has run (for
+   * tests; never after the budget stopped, whose dropped jobs stay pending).
+   */
   async settled(): Promise<void> {
     while (this.#recording.size > 0 || this.#budget.queued > 0 || this.#pending.size > 0) {
       await Promise.all(this.#recording);
