@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { slowQueriesLink } from '@needle/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { z } from 'zod';
+
 import { serverConfigSchema } from '../src/config.js';
+import { SLOW_QUERY_TRACE_LOG } from '../src/insights/slow-query-store.js';
 import type { ServerConfigInput } from '../src/config.js';
 import { createServer } from '../src/server/create-server.js';
 import type { NeedleServer } from '../src/server/create-server.js';
@@ -343,6 +346,37 @@ describe('live recall monitoring and the slow-query store', () => {
     expect((again.body.groups as unknown[]).length).toBe(3);
     const kept = await s.call('GET', `/v1/slow-queries/${filteredGroup.example_ids[0]}`);
     expect(kept.body).toEqual(rerun.body);
+  });
+
+  it('prunes the store by count and by age, traces with their entries', async () => {
+    const { server, call } = await serve({
+      recall: { sampleRate: 0 },
+      slowQuery: { thresholdMs: 0, maxEntries: 4, maxAgeDays: 1 },
+    });
+    const vectors = clustered(50, 4, 2, 5);
+    await load(call, 'docs', vectors);
+    for (const query of vectors.slice(0, 10))
+      await call('POST', '/v1/collections/docs/search', { vector: query, k: 2 });
+    await server.insights.slowQueries.settled();
+    // Pruned as they are recorded: never more than twice the limit between prunes.
+    const all = () => server.insights.slowQueries.list({ from: 0, to: Date.now() + 1000 });
+    expect(all().length).toBeLessThanOrEqual(8);
+    await server.insights.slowQueries.prune();
+    const kept = all();
+    expect(kept).toHaveLength(4);
+    const newest = kept.at(-1)!;
+    expect(server.insights.slowQueries.get(newest.id)?.traceStatus).toBe('ready');
+    const listed = await call('GET', '/v1/slow-queries?from=0');
+    expect(listed.body.total).toBe(4);
+    const traces = () =>
+      server.database.database().system.log(SLOW_QUERY_TRACE_LOG, z.unknown()).read();
+    expect(traces().length).toBeLessThanOrEqual(4);
+
+    // A day and more later, every entry has aged out.
+    await server.insights.slowQueries.prune(Date.now() + 2 * 86_400_000);
+    expect(all()).toEqual([]);
+    expect(traces()).toEqual([]);
+    expect((await call('GET', `/v1/slow-queries/${newest.id}`)).status).toBe(404);
   });
 
   it('answers bad parameters with 4xx and a body that says what to fix', async () => {

@@ -49,7 +49,7 @@ const traceSchema = z.object({
   trace: z.custom<ExplainTrace>((v) => typeof v === 'object' && v !== null && 'plan' in v),
 });
 
-/** Records between prunes at most. */
+/** Records between prunes at most (fewer when `maxEntries` is smaller). */
 const PRUNE_EVERY = 100;
 /** Time between prunes at most, while queries are recorded. */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -185,7 +185,8 @@ export class SlowQueryStore implements SlowQueryServices {
       if (!queued) this.#pending.delete(id!);
     }
     this.#sincePrune += 1;
-    if (this.#sincePrune >= PRUNE_EVERY || Date.now() - this.#prunedAt >= PRUNE_INTERVAL_MS)
+    const every = Math.min(PRUNE_EVERY, this.#settings.maxEntries);
+    if (this.#sincePrune >= every || Date.now() - this.#prunedAt >= PRUNE_INTERVAL_MS)
       await this.prune();
   }
 
