@@ -88,7 +88,7 @@ describe('live recall monitoring and the slow-query store', () => {
       dataDir: join(dir.path, 'data'),
       queryCacheEntries: 0,
       ...settings,
-      auth: { mode: 'development' },
+      auth: { mode: 'development', ...settings.auth },
       log: { level: 'warn' },
     });
     const log = new LogCapture();
@@ -96,10 +96,15 @@ describe('live recall monitoring and the slow-query store', () => {
     servers.push(server);
     const url = await server.start();
     await server.opened();
-    const call = async (method: string, path: string, body?: unknown) => {
+    const call = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
       const res = await fetch(`${url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -377,6 +382,53 @@ describe('live recall monitoring and the slow-query store', () => {
     expect(all()).toEqual([]);
     expect(traces()).toEqual([]);
     expect((await call('GET', `/v1/slow-queries/${newest.id}`)).status).toBe(404);
+  });
+
+  it('lets reader, writer and admin read slow queries, and refuses a role without metrics.read', async () => {
+    const operator = { 'x-api-key': 'operator-key-0123456789abcdef' };
+    const { call } = await serve({
+      auth: { mode: 'enforce', adminApiKey: operator['x-api-key'] },
+      slowQuery: { thresholdMs: 0 },
+    });
+    await load(
+      (method, path, body) => call(method, path, body, operator),
+      'docs',
+      clustered(20, 4, 2, 1),
+    );
+    expect(
+      (
+        await call(
+          'POST',
+          '/v1/admin/roles',
+          { name: 'searcher', permissions: ['*:search'] },
+          operator,
+        )
+      ).status,
+    ).toBe(201);
+    const keyOf = async (role: string) =>
+      (await call('POST', '/v1/admin/keys', { name: role, roles: [role] }, operator)).body
+        .key as string;
+    const searcher = { 'x-api-key': await keyOf('searcher') };
+    expect(
+      (await call('POST', '/v1/collections/docs/search', { vector: [1, 1, 1, 1], k: 2 }, searcher))
+        .status,
+    ).toBe(200);
+    for (const role of ['reader', 'writer', 'admin']) {
+      const key = { 'x-api-key': await keyOf(role) };
+      const listed = await waitFor(async () => {
+        const res = await call('GET', '/v1/slow-queries?collection=docs', undefined, key);
+        return res.body.total === 1 ? res : undefined;
+      }, `${role} sees the slow query`);
+      expect(listed.status, role).toBe(200);
+      const id = (listed.body.groups as Group[])[0]!.example_ids[0]!;
+      expect((await call('GET', `/v1/slow-queries/${id}`, undefined, key)).status, role).toBe(200);
+    }
+    for (const path of ['/v1/slow-queries', '/v1/slow-queries/1', '/slow-queries']) {
+      const refused = await call('GET', path, undefined, searcher);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect((await call('GET', '/v1/slow-queries')).status).toBe(401);
   });
 
   it('answers bad parameters with 4xx and a body that says what to fix', async () => {
