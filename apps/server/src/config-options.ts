@@ -1,5 +1,5 @@
 /** How the text of an environment variable or flag becomes a config value. */
-export type OptionKind = 'string' | 'int' | 'bytes' | 'boolean' | 'list';
+export type OptionKind = 'string' | 'int' | 'number' | 'bytes' | 'boolean' | 'list';
 
 /** One setting that the environment and the command line can give. */
 export interface ConfigOption {
@@ -257,6 +257,27 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     '--alerts-max-series <n>',
     'int',
     'most series kept in memory (default 1000); bounds the sample memory',
+  ),
+  opt(
+    ['recall', 'sampleRate'],
+    'NEEDLE_RECALL_SAMPLE_RATE',
+    '--recall-sample-rate <share>',
+    'number',
+    'share of searches re-run exactly to estimate recall, 0..1 (0: off; default 0.01)',
+  ),
+  opt(
+    ['recall', 'maxCpuShare'],
+    'NEEDLE_RECALL_MAX_CPU_SHARE',
+    '--recall-max-cpu-share <share>',
+    'number',
+    'share of wall time background recall and trace work may use (default 0.1)',
+  ),
+  opt(
+    ['slowQuery', 'thresholdMs'],
+    'NEEDLE_SLOW_QUERY_MS',
+    '--slow-query-ms <ms>',
+    'number',
+    'record searches taking at least this long, with their trace (default 100)',
   ),
 ];
 

@@ -248,6 +248,36 @@ const alertsSchema = z
   });
 
 /**
+ * Live recall monitoring (docs/adr/0020): a share of searches is run again exactly in the
+ * background, within a CPU budget, to estimate recall@k per collection.
+ */
+const recallSchema = z.strictObject({
+  /** Share of searches sampled, 0..1 (0 turns recall monitoring off). */
+  sampleRate: z.number().min(0).max(1).default(0.01),
+  /** Samples per collection the estimate covers (a sliding window of the newest). */
+  window: z.number().int().min(1).max(1_000_000).default(1000),
+  /**
+   * Share of wall time the background work (exact re-runs, slow-query traces) may take: after
+   * each job the worker rests so that work ÷ (work + rest) stays at most this.
+   */
+  maxCpuShare: z.number().gt(0).max(1).default(0.1),
+  /** Background jobs waiting at most; a sample arriving at a full queue is dropped and counted. */
+  maxQueue: z.number().int().min(1).max(100_000).default(64),
+});
+
+/** The slow-query store (docs/adr/0021). */
+const slowQuerySchema = z.strictObject({
+  /** Record slow searches at all. */
+  enabled: z.boolean().default(true),
+  /** Searches taking at least this many milliseconds are recorded (0: every search). */
+  thresholdMs: z.number().min(0).default(100),
+  /** Only the newest this many are kept. */
+  maxEntries: z.number().int().min(1).max(10_000_000).default(10_000),
+  /** Entries older than this many days are pruned (0: no age limit). */
+  maxAgeDays: z.number().min(0).default(7),
+});
+
+/**
  * Everything the server can be configured with, and the defaults: the embedded default
  * (127.0.0.1:8080, data in `./data`) and the wire contract's limits.
  */
@@ -304,6 +334,8 @@ export const serverConfigSchema = z.strictObject({
   database: databaseSchema.prefault({}),
   backup: backupSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
+  recall: recallSchema.prefault({}),
+  slowQuery: slowQuerySchema.prefault({}),
 });
 
 /** What a config file, the environment and flags may set. */

@@ -48,6 +48,41 @@ describe('loadServerConfig', () => {
     expect(config.log.file).toBeUndefined();
   });
 
+  it('reads recall monitoring and slow-query settings, fractions included, and refuses bad ones', () => {
+    const defaults = loadServerConfig({ env: {} });
+    expect(defaults.recall).toEqual({
+      sampleRate: 0.01,
+      window: 1000,
+      maxCpuShare: 0.1,
+      maxQueue: 64,
+    });
+    expect(defaults.slowQuery).toEqual({
+      enabled: true,
+      thresholdMs: 100,
+      maxEntries: 10_000,
+      maxAgeDays: 7,
+    });
+    const config = loadServerConfig({
+      env: { NEEDLE_RECALL_SAMPLE_RATE: '0.25', NEEDLE_SLOW_QUERY_MS: '12.5' },
+      flags: { recallMaxCpuShare: '0.05' },
+    });
+    expect(config.recall).toMatchObject({ sampleRate: 0.25, maxCpuShare: 0.05 });
+    expect(config.slowQuery.thresholdMs).toBe(12.5);
+    expect(
+      problemsOf(() => loadServerConfig({ env: { NEEDLE_RECALL_SAMPLE_RATE: 'often' } })),
+    ).toEqual(['NEEDLE_RECALL_SAMPLE_RATE: expected a number, got "often"']);
+    const problems = problemsOf(() =>
+      loadServerConfig({
+        env: {},
+        flags: {
+          config: configFile({ recall: { maxCpuShare: 0 }, slowQuery: { thresholdMs: -1 } }),
+        },
+      }),
+    ).join('\n');
+    expect(problems).toContain('recall.maxCpuShare');
+    expect(problems).toContain('slowQuery.thresholdMs');
+  });
+
   it('takes flags over environment over file over defaults', () => {
     const file = configFile({
       host: '0.0.0.0',

@@ -162,6 +162,10 @@ function convert(option: ConfigOption, raw: unknown): unknown {
       const n = Number(text.replaceAll('_', ''));
       return text !== '' && Number.isInteger(n) ? n : undefined;
     }
+    case 'number': {
+      const n = Number(text.replaceAll('_', ''));
+      return text !== '' && Number.isFinite(n) ? n : undefined;
+    }
     case 'bytes':
       return parseByteSize(text);
     case 'boolean':
@@ -180,6 +184,8 @@ function expected(option: ConfigOption): string {
   switch (option.kind) {
     case 'int':
       return 'expected an integer';
+    case 'number':
+      return 'expected a number';
     case 'bytes':
       return 'expected a size such as 10MiB, 512MB or 1048576';
     case 'boolean':

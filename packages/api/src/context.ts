@@ -3,6 +3,7 @@ import type { Action, Principal } from '@needle/security';
 
 import type { AlertServices } from './alerts/alert-services.js';
 import type { BackupServices } from './backups/backup-services.js';
+import type { SearchObserver, SlowQueryServices } from './insights/search-insights.js';
 import type { SecurityServices } from './security/access-guard.js';
 
 /**
@@ -45,6 +46,16 @@ export interface ApiContext {
    * `NOT_FOUND`.
    */
   readonly alerts?: () => AlertServices;
+  /**
+   * Hears of every k-nearest-neighbour search answered by searching (not from the cache), with
+   * its vector, hits and duration: the host samples them for recall and records slow ones.
+   */
+  readonly searchObserver?: SearchObserver;
+  /**
+   * The recorded slow queries (`GET /slow-queries`). Without it, those routes answer 404
+   * `NOT_FOUND`.
+   */
+  readonly slowQueries?: () => SlowQueryServices;
   /**
    * The seam for authentication and access control, when `security` is not given: called
    * before every secured REST route and tRPC procedure with the request's headers and what it

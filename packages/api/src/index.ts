@@ -47,6 +47,20 @@ export {
   verifyResult,
 } from './handlers/backups.js';
 export type { JobResultBody } from './handlers/backups.js';
+export type {
+  ObservedSearch,
+  SearchObserver,
+  SlowQueryDetail,
+  SlowQueryRecord,
+  SlowQueryServices,
+  SlowQueryTraceStatus,
+} from './insights/search-insights.js';
+export { filterShape, PLACEHOLDER, searchShape, shapeId } from './insights/query-shape.js';
+export type { QueryShape, ShapedSearch } from './insights/query-shape.js';
+export { groupSlowQueries, nearestRank } from './insights/group-slow-queries.js';
+export type { SlowQueryGroup } from './insights/group-slow-queries.js';
+export { slowQueriesLink, slowQueryLink } from './insights/evidence-link.js';
+export type { EvidenceWindow } from './insights/evidence-link.js';
 export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
 export type { ApiErrorCode } from './errors/error-codes.js';
 export { errorBody } from './errors/error-body.js';

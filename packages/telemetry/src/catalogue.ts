@@ -63,6 +63,9 @@ export const LIMIT_NAMES = [
 /** `type` values of the backup metrics. */
 export const BACKUP_TYPES = ['full', 'incremental'] as const;
 
+/** `reason` values of `needle_search_recall_dropped_total`. */
+export const RECALL_DROP_REASONS = ['queue_full', 'changed'] as const;
+
 /** `operation` values of `needle_backup_progress_ratio`. */
 export const BACKUP_OPERATIONS = ['backup', 'verify', 'restore'] as const;
 
@@ -216,6 +219,41 @@ export const METRICS = {
     labels: [],
     unit: 'timestamp_seconds',
     group: 'storage',
+  },
+
+  // Search quality and slow queries.
+  recallEstimate: {
+    name: 'needle_search_recall_estimate',
+    type: 'gauge',
+    help: 'Recall@k of live searches: a sample of them is run again exactly (same vector, k and filter) in the background, and this is the share of the true k nearest the search answered, over the last `recall.window` samples of the collection. Absent before the first sample.',
+    labels: ['collection'],
+    unit: 'ratio',
+    group: 'queries',
+  },
+  recallSamples: {
+    name: 'needle_search_recall_samples_total',
+    type: 'counter',
+    help: 'Live searches re-run exactly to estimate recall (samples in the estimate since the server started).',
+    labels: ['collection'],
+    unit: 'count',
+    group: 'queries',
+  },
+  recallDropped: {
+    name: 'needle_search_recall_dropped_total',
+    type: 'counter',
+    help: 'Sampled searches not measured: `queue_full` when the background queue was full (the CPU budget is spent), `changed` when the collection was written to before the exact run (the answers are no longer comparable).',
+    labels: ['collection', 'reason'],
+    unit: 'count',
+    group: 'queries',
+    labelValues: { reason: RECALL_DROP_REASONS },
+  },
+  slowQueries: {
+    name: 'needle_slow_queries_total',
+    type: 'counter',
+    help: 'Searches that took at least `slowQuery.thresholdMs` and were recorded in the slow-query store (GET /v1/slow-queries).',
+    labels: ['collection'],
+    unit: 'count',
+    group: 'queries',
   },
 
   // The query-result cache.

@@ -14,6 +14,7 @@ export {
   METRICS,
   METRIC_CATALOGUE,
   READ_OPERATIONS,
+  RECALL_DROP_REASONS,
   WRITE_OPERATIONS,
 } from './catalogue.js';
 export type { MetricKey } from './catalogue.js';

@@ -11,6 +11,8 @@ import type { DestinationStream, Logger } from 'pino';
 import { backupSettings } from '../backup/backup-settings.js';
 import { AlertService } from './alerts/alert-service.js';
 import type { ServerConfig } from '../config.js';
+import { createQueryInsights } from '../insights/query-insights.js';
+import type { QueryInsights } from '../insights/query-insights.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { BackupService } from './backup-service.js';
 import { registerConsole } from './console.js';
@@ -54,6 +56,8 @@ export interface NeedleServer {
    * false): `alerts.subscribe(listener)` hears every firing and resolved `AlertEvent`.
    */
   readonly alerts: AlertService | undefined;
+  /** The recall estimate of live searches and the slow-query store. */
+  readonly insights: QueryInsights;
   readonly config: ServerConfig;
   /**
    * Takes the data directory's lock, listens, and then opens the database in the
@@ -166,7 +170,11 @@ export async function createServer(
       return { entries: backupFigures.entries, running: backups.running };
     },
     alertsFiring: () => alerts?.firingCounts() ?? [],
+    recallEstimates: () => insights.recallEstimates(),
   });
+  const openDatabase = () =>
+    database.state.phase === 'open' ? database.state.database : undefined;
+  const insights = createQueryInsights({ config, database: openDatabase, metrics, logger });
 
   const alerts = config.alerts.enabled
     ? new AlertService({
@@ -239,6 +247,12 @@ export async function createServer(
     },
     backups: () => backups,
     ...(alerts ? { alerts: () => alerts } : {}),
+    searchObserver: insights.observer,
+    slowQueries: () => {
+      // 503 NOT_READY while the database is not open.
+      database.database();
+      return insights.slowQueries;
+    },
   };
   await registerNeedleApi(app, ctx);
 
@@ -259,6 +273,7 @@ export async function createServer(
     backups,
     metrics,
     alerts,
+    insights,
     config,
     async start() {
       database.lock();
@@ -292,6 +307,7 @@ export async function createServer(
           await alerts?.stop();
           if (backups.running) logger.info('waiting for the running backup job to end');
           await backups.stop();
+          await insights.stop();
           await database.close();
           logger.info('stopped');
         } finally {

@@ -31,6 +31,8 @@ export interface MetricSources {
   backups?(): { entries: CatalogEntry[] | undefined; running: BackupJob | null };
   /** Alerts the server evaluates, firing now by rule and severity. */
   alertsFiring?(): readonly { alertname: string; severity: string; firing: number }[];
+  /** Recall@k estimates of live searches by collection (collections without samples absent). */
+  recallEstimates?(): Map<string, number>;
 }
 
 /** The server's metrics: the registry `/metrics` renders and the catalogue's instances. */
@@ -150,6 +152,12 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
         gauge.reset();
         for (const { alertname, severity, firing } of counts)
           gauge.set({ alertname, severity }, firing);
+      },
+      recallEstimate: (gauge) => {
+        if (!sources.recallEstimates) return;
+        gauge.reset();
+        for (const [collection, recall] of sources.recallEstimates())
+          gauge.set({ collection }, recall);
       },
       cacheHitRatio: (gauge) => {
         for (const [collection, c] of cache)

@@ -54,6 +54,8 @@ export const ERROR_STATUS = {
   ALERT_RULE_NOT_FOUND: 404,
   /** No rule or dashboard panel query has that id (`GET /v1/telemetry/queries` lists them). */
   QUERY_NOT_FOUND: 404,
+  /** No recorded slow query has that id (it may have been pruned). */
+  SLOW_QUERY_NOT_FOUND: 404,
   /** No route has this path. */
   NOT_FOUND: 404,
   /** A route has this path, but not this method. */

@@ -34,6 +34,7 @@ export async function search(
   rt: ApiRuntime,
   name: string,
   body: z.output<typeof searchBody>,
+  requestId?: string,
 ): Promise<z.output<typeof searchResponse>> {
   const { ctx, cache } = rt;
   const collection = ctx.database().collection(name);
@@ -63,8 +64,19 @@ export async function search(
       : collection.search(body.vector, body.k, options),
   );
   const trace = 'explain' in result ? (result.explain as ExplainTrace) : undefined;
-  observe(rt, name, 'search', started);
+  const seconds = observe(rt, name, 'search', started);
   cache.set(collection, key, version, result, trace);
+  ctx.searchObserver?.observeSearch({
+    collection,
+    name,
+    request: body,
+    hitIds: result.hits.map((h) => h.id),
+    changeVersion: version,
+    durationMs: seconds * 1000,
+    at: Date.now(),
+    requestId,
+    trace,
+  });
   return searchAnswer(result, trace, false);
 }
 
@@ -214,7 +226,10 @@ function toHit(hit: SearchHit): Hit {
 }
 
 /** The contract's `explanation` from the engine's trace. */
-function explanation(t: ExplainTrace, cacheHit: boolean): z.output<typeof explanationSchema> {
+export function explanation(
+  t: ExplainTrace,
+  cacheHit: boolean,
+): z.output<typeof explanationSchema> {
   return {
     query_norm: t.queryNorm,
     distance_metric: t.distance,
@@ -273,6 +288,9 @@ function asFilter(filter: Record<string, unknown> | null | undefined): Filter | 
   return (filter ?? null) as Filter | null;
 }
 
-function observe(rt: ApiRuntime, name: string, operation: Operation, started: number): void {
-  rt.ctx.metrics.observeSearch(name, operation, (performance.now() - started) / 1000);
+/** Reports a finished search-like operation; returns its duration in seconds. */
+function observe(rt: ApiRuntime, name: string, operation: Operation, started: number): number {
+  const seconds = (performance.now() - started) / 1000;
+  rt.ctx.metrics.observeSearch(name, operation, seconds);
+  return seconds;
 }

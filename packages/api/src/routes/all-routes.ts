@@ -7,6 +7,7 @@ import { alertRoutes } from './alert-routes.js';
 import { backupRoutes } from './backup-routes.js';
 import { collectionRoutes } from './collection-routes.js';
 import { searchRoutes } from './search-routes.js';
+import { slowQueryRoutes } from './slow-query-routes.js';
 import { securityRoutes } from './security-routes.js';
 import { snapshotRoutes } from './snapshot-routes.js';
 import { systemRoutes } from './system-routes.js';
@@ -47,4 +48,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...securityRoutes,
   ...backupRoutes,
   ...alertRoutes,
+  ...slowQueryRoutes,
 ];

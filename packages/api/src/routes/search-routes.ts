@@ -52,7 +52,7 @@ export const searchRoutes: readonly ApiRoute[] = [
       'INVALID_DISTANCE',
       'INVALID_CURSOR',
     ],
-    handle: (rt, { params, body }) => search(rt, params.name, body),
+    handle: (rt, { params, body, requestId }) => search(rt, params.name, body, requestId),
   }),
   defineRoute({
     id: 'searchBatch',

@@ -53,6 +53,7 @@ import {
   whoami,
   type Caller,
 } from '../handlers/security.js';
+import { getSlowQuery, listSlowQueries } from '../handlers/slow-queries.js';
 import { health, info, readiness, save } from '../handlers/system.js';
 import {
   deleteBatch,
@@ -91,6 +92,7 @@ import {
   keyParams,
   roleParams,
 } from '../schemas/security.js';
+import { slowQueriesQuery, slowQueryParams } from '../schemas/slow-queries.js';
 import { createSnapshotBody } from '../schemas/snapshots.js';
 import {
   batchInsertBody,
@@ -183,7 +185,7 @@ export const appRouter = router({
   search: router({
     search: needs('search', 'search', 'search.search')
       .input(apiInput(inCollection(searchBody)))
-      .query(({ ctx, input }) => search(ctx.runtime, input.collection, input)),
+      .query(({ ctx, input }) => search(ctx.runtime, input.collection, input, ctx.requestId)),
     batch: needs('search', 'batch_search', 'search.batch')
       .use(batchGuard('vectors'))
       .input(apiInput(inCollection(batchSearchBody)))
@@ -253,6 +255,14 @@ export const appRouter = router({
     check: needs('roles.manage', 'http', 'security.check')
       .input(apiInput(checkBody))
       .query(({ ctx, input }) => checkPermission(ctx.runtime, input)),
+  }),
+  insights: router({
+    slowQueries: needs('metrics.read', 'http', 'insights.slowQueries')
+      .input(apiInput(slowQueriesQuery))
+      .query(({ ctx, input }) => listSlowQueries(ctx.runtime, input)),
+    slowQuery: needs('metrics.read', 'http', 'insights.slowQuery')
+      .input(apiInput(slowQueryParams, { id: 'INVALID_INPUT' }))
+      .query(({ ctx, input }) => getSlowQuery(ctx.runtime, input.id)),
   }),
   backups: router({
     list: needs('backups.manage', 'http', 'backups.list').query(({ ctx }) =>

@@ -5,6 +5,7 @@ import { formatValue } from '../format-value.js';
 import { compileFilter } from '../filter/compile-filter.js';
 import type { Filter } from '../filter/filter-types.js';
 import type { ExplainTrace } from '../search/explain.js';
+import { exactSearch } from '../search/exact-search.js';
 import { runSearch } from '../search/run-search.js';
 import type { SearchCursor, SearchHit, SearchRequest, SearchResult } from '../search/run-search.js';
 import { FilterCache } from '../search/filter-cache.js';
@@ -404,6 +405,28 @@ export class Collection {
   ): Promise<SearchResult & { explain: ExplainTrace }> {
     const result = await runSearch(this.#context(), this.#request(vector, k, options, true));
     return result as SearchResult & { explain: ExplainTrace };
+  }
+
+  /**
+   * The true `k` nearest vectors among those matching `filter`, by an exact scan instead of
+   * the graph: ground truth for measuring a search's recall. It scans every matching vector
+   * and blocks the thread for that long, so use it sparingly (sampled, in the background).
+   *
+   * @example
+   * ```ts
+   * const approx = await docs.search(q, 10, { filter });
+   * const exact = await docs.exactSearch(q, 10, { filter });
+   * const truth = new Set(exact.hits.map((h) => h.id));
+   * const recall = approx.hits.filter((h) => truth.has(h.id)).length / truth.size;
+   * ```
+   */
+  async exactSearch(
+    vector: VectorInput,
+    k: number,
+    options: { filter?: Filter | null } = {},
+  ): Promise<SearchResult> {
+    const request = this.#request(vector, k, { filter: options.filter ?? null }, false);
+    return exactSearch(this.#context(), request);
   }
 
   /** Many searches at once, answered in input order (unfiltered ones share native calls). */

@@ -272,7 +272,7 @@ function collect(
 }
 
 /** Results ascend by distance, ties by id: reorders runs of equal distances. */
-function orderTies(ids: (string | undefined)[], keys: number[], distances: number[]): void {
+export function orderTies(ids: (string | undefined)[], keys: number[], distances: number[]): void {
   for (let i = 1; i < keys.length; i++) {
     if (distances[i] !== distances[i - 1]) continue;
     let start = i - 1;

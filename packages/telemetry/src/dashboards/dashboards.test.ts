@@ -68,7 +68,11 @@ describe('dashboards', () => {
     for (const rule of ALERT_RULE_LIST) {
       const panel = json.panels.find((p) => p.title === rule.summary)!;
       const steps = panel.fieldConfig.defaults.thresholds.steps.map((s) => s.value);
-      expect(steps).toEqual([null, rule.thresholds.warning, rule.thresholds.critical]);
+      // Steps ascend: warning then critical for a rule that fires above, reversed below.
+      const { warning, critical } = rule.thresholds;
+      expect(steps, rule.name).toEqual(
+        rule.comparison === '>' ? [null, warning, critical] : [null, critical, warning],
+      );
     }
   });
 

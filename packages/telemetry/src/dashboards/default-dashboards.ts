@@ -7,6 +7,7 @@ import {
   max,
   metric,
   min,
+  mul,
   rate,
   sub,
   sum,
@@ -186,6 +187,53 @@ const collections: DashboardDefinition = {
       ],
       unit: 'seconds',
       rule: ALERT_RULES.searchLatency.name,
+    },
+    {
+      title: 'Search recall by collection',
+      description:
+        'Recall@k of sampled live searches against an exact re-run, over the last samples of each collection.',
+      kind: 'timeseries',
+      queries: [
+        {
+          query: min(metric(m.recallEstimate.name, [C]), ['collection']),
+          legend: '{{collection}}',
+        },
+      ],
+      unit: 'ratio',
+      rule: ALERT_RULES.searchRecall.name,
+    },
+    {
+      title: 'Recall samples per minute',
+      description:
+        'Sampled searches re-run exactly per minute, and those not measured (queue full, collection changed).',
+      kind: 'timeseries',
+      queries: [
+        {
+          query: mul(sum(rate(metric(m.recallSamples.name, [C]), '5m'), ['collection']), 60),
+          legend: 'measured {{collection}}',
+        },
+        {
+          query: mul(
+            sum(rate(metric(m.recallDropped.name, [C]), '5m'), ['collection', 'reason']),
+            60,
+          ),
+          legend: 'dropped {{reason}} {{collection}}',
+        },
+      ],
+      unit: 'count',
+    },
+    {
+      title: 'Slow queries per minute',
+      description:
+        'Searches slower than the slow-query threshold, recorded with their shape and trace (GET /v1/slow-queries).',
+      kind: 'timeseries',
+      queries: [
+        {
+          query: mul(sum(rate(metric(m.slowQueries.name, [C]), '5m'), ['collection']), 60),
+          legend: '{{collection}}',
+        },
+      ],
+      unit: 'count',
     },
     {
       title: 'Vectors written per second by collection',

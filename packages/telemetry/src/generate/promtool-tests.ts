@@ -133,6 +133,16 @@ export const RULE_FIXTURES: Readonly<Record<AlertRuleKey, RuleFixture>> = {
       };
     },
   },
+  searchRecall: {
+    values: { warning: 0.93, critical: 0.8 },
+    labels: { collection: 'docs' },
+    build(value) {
+      return {
+        evalMinutes: STEPS,
+        series: [constant(`${METRICS.recallEstimate.name}{collection="docs"}`, value)],
+      };
+    },
+  },
 };
 
 function breaches(rule: AlertRuleDefinition, value: number, severity: Severity): boolean {

@@ -5,6 +5,7 @@ import {
   increase,
   max,
   metric,
+  min,
   rate,
   round,
   sub,
@@ -27,8 +28,8 @@ function rule(definition: Omit<AlertRuleDefinition, 'expression'>): AlertRuleDef
 
 /**
  * The default alert rules: the production checklist's table (search latency p99, error rate,
- * memory, disk, WAL lag) and the backups' two (age of the newest backup, failed restore
- * drills).
+ * memory, disk, WAL lag), the backups' two (age of the newest backup, failed restore
+ * drills) and the recall of sampled live searches.
  *
  * @example
  * ```ts
@@ -136,6 +137,19 @@ export const ALERT_RULES = {
     description:
       'Restore drills (verifications) that found a backup not restorable or could not run, over the last 7 days. One failure warns, two or more are critical.',
     runbook: `${ALERT_RUNBOOK}#restore-drills`,
+  }),
+  searchRecall: rule({
+    name: 'NeedleSearchRecallLow',
+    query: min(metric(METRICS.recallEstimate.name), ['collection']),
+    labels: ['collection'],
+    comparison: '<',
+    thresholds: { warning: 0.95, critical: 0.9 },
+    for: '15m',
+    unit: 'ratio',
+    summary: 'Search recall is low',
+    description:
+      'Recall@k of sampled live searches against an exact re-run, over the last samples of each collection. Under 95% warns, under 90% is critical.',
+    runbook: `${ALERT_RUNBOOK}#search-recall`,
   }),
 } satisfies Record<string, AlertRuleDefinition>;
 
