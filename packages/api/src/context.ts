@@ -2,6 +2,7 @@ import type { Database } from '@needle/engine';
 import type { Action, Principal } from '@needle/security';
 
 import type { BackupServices } from './backups/backup-services.js';
+import type { NotificationServices } from './notifications/notification-services.js';
 import type { SecurityServices } from './security/access-guard.js';
 
 /**
@@ -38,6 +39,11 @@ export interface ApiContext {
    * database out of service). Without it, the backup routes answer 404 `NOT_FOUND`.
    */
   readonly backups?: () => BackupServices;
+  /**
+   * The alert notifiers and their delivery log, run by the host. Without it, the notifier
+   * routes answer 404 `NOT_FOUND`.
+   */
+  readonly notifications?: () => NotificationServices;
   /**
    * The seam for authentication and access control, when `security` is not given: called
    * before every secured REST route and tRPC procedure with the request's headers and what it

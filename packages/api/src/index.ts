@@ -33,6 +33,15 @@ export {
   verifyResult,
 } from './handlers/backups.js';
 export type { JobResultBody } from './handlers/backups.js';
+export type {
+  DeliveryQuery,
+  DeliveryRecord,
+  NotificationServices,
+  NotifierDefinition,
+  StoredNotifier,
+} from './notifications/notification-services.js';
+export { notifierBody } from './handlers/notifications.js';
+export { notifierDefinition } from './schemas/notifications.js';
 export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
 export type { ApiErrorCode } from './errors/error-codes.js';
 export { errorBody } from './errors/error-body.js';

@@ -16,6 +16,8 @@ import { DatabaseHost } from './database-host.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { RequestLogController, createServerLogger } from './logger.js';
 import { memoryGuard } from './memory-guard.js';
+import { NotificationService } from './notify/notification-service.js';
+import { notificationSettings } from './notify/notification-settings.js';
 import { registerRateLimit } from './rate-limit.js';
 import { openSecurity, startAuditRetention } from './security.js';
 import {
@@ -46,6 +48,8 @@ export interface NeedleServer {
   readonly logger: Logger;
   readonly database: DatabaseHost;
   readonly backups: BackupService;
+  /** Alert notifications: hand the evaluator's events to `notifications.handle(event)`. */
+  readonly notifications: NotificationService;
   readonly metrics: ServerMetrics;
   readonly config: ServerConfig;
   /**
@@ -90,6 +94,8 @@ export async function createServer(
     config.log,
     options.logStream ? { stream: options.logStream } : {},
   );
+  // Read first: a notifier of the config file whose secret cannot be read stops the start.
+  const notifySettings = notificationSettings(config);
   let security: SecurityServices | undefined;
   let stopRetention = (): void => undefined;
   const database = new DatabaseHost({
@@ -107,6 +113,15 @@ export async function createServer(
         announce: options.announce ?? ((text) => process.stderr.write(`${text}\n`)),
       });
       stopRetention = startAuditRetention(security, config.auth, logger);
+      // Notifications must not keep the database from serving: a failure is logged.
+      await notifications
+        .open(db)
+        .catch((err: unknown) =>
+          logger.error(
+            { code: (err as { code?: string }).code, reason: (err as Error).message },
+            'alert notifications could not be opened',
+          ),
+        );
       scheduler.start();
     },
     beforeClose: async () => {
@@ -128,6 +143,13 @@ export async function createServer(
       await security?.audit.record({ ...entry, allowed: true });
     },
     nextRuns: () => scheduler.nextRuns(),
+  });
+  const notifications = new NotificationService({
+    database: () => database.database(),
+    settings: notifySettings,
+    logger,
+    version: serverVersion(),
+    onOutcome: (notifier, outcome) => metrics.metrics.alertNotifications.inc({ notifier, outcome }),
   });
   const scheduler = new BackupScheduler(
     config.backup.schedule,
@@ -209,6 +231,7 @@ export async function createServer(
       return security!;
     },
     backups: () => backups,
+    notifications: () => notifications,
   };
   await registerNeedleApi(app, ctx);
 
@@ -226,6 +249,7 @@ export async function createServer(
     logger,
     database,
     backups,
+    notifications,
     metrics,
     config,
     async start() {
@@ -258,6 +282,9 @@ export async function createServer(
           await app.close();
           if (backups.running) logger.info('waiting for the running backup job to end');
           await backups.stop();
+          if (notifications.pending > 0)
+            logger.info({ pending: notifications.pending }, 'waiting for alert notifications');
+          await notifications.stop();
           await database.close();
           logger.info('stopped');
         } finally {

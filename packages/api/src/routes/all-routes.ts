@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import { backupRoutes } from './backup-routes.js';
 import { collectionRoutes } from './collection-routes.js';
+import { notificationRoutes } from './notification-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { securityRoutes } from './security-routes.js';
 import { snapshotRoutes } from './snapshot-routes.js';
@@ -45,4 +46,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...snapshotRoutes,
   ...securityRoutes,
   ...backupRoutes,
+  ...notificationRoutes,
 ];
