@@ -167,6 +167,43 @@ describe('the alertmanager notifier against a real Alertmanager', () => {
     expect(test.labels).toMatchObject({ needle_test: 'true', severity: 'warning' });
   });
 
+  it('sends a still-firing alert again each repeat interval, so Alertmanager keeps it active', async () => {
+    await f.service.create(
+      notifier({
+        name: 'am-refresh',
+        kind: 'alertmanager',
+        urls: [amUrl],
+        repeat_interval_ms: 1000,
+      }),
+    );
+    f.service.handle(alertEvent({ collection: 'refreshed' }));
+    const find = async () => (await amAlerts()).find((a) => a.labels.collection === 'refreshed');
+    const first = await waitFor(find, 'the alert in Alertmanager');
+    const repeats = await waitFor(async () => {
+      const d = await deliveriesOf(f.service, 1, 'am-refresh');
+      return d.length >= 3 ? d : undefined;
+    }, 'two refreshes');
+    expect(repeats.map((d) => [d.outcome, d.repeat])).toEqual([
+      ['delivered', true],
+      ['delivered', true],
+      ['delivered', false],
+    ]);
+    // Alertmanager moved the alert's end (now + resolve_timeout) at each refresh.
+    const later = await find();
+    expect(Date.parse(later!.endsAt)).toBeGreaterThan(Date.parse(first.endsAt));
+    // Once resolved, refreshes stop.
+    f.service.handle(
+      alertEvent({ collection: 'refreshed', status: 'resolved', endsAt: new Date().toISOString() }),
+    );
+    await waitFor(async () => ((await find()) ? undefined : true), 'the alert to resolve');
+    const settled = await waitFor(async () => {
+      const d = await deliveriesOf(f.service, 1, 'am-refresh');
+      return d[0]!.status === 'resolved' ? d.length : undefined;
+    }, 'the resolved delivery in the log');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await deliveriesOf(f.service, 1, 'am-refresh')).toHaveLength(settled);
+  });
+
   it('fails without retrying when Alertmanager refuses the alert as invalid (400)', async () => {
     await f.service.create(
       notifier({ name: 'am-strict', kind: 'alertmanager', urls: [amUrl], max_attempts: 3 }),

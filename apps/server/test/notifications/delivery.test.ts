@@ -276,6 +276,7 @@ describe('deduplication', () => {
         deliveryLog: { maxAgeDays: 0, maxEntries: 0 },
         stopGraceMs: 1000,
         seeds: [],
+        refreshCheckMs: 60_000,
       },
       logger: (await import('pino')).pino({ level: 'silent' }),
       version: 'test',

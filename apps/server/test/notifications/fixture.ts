@@ -70,6 +70,7 @@ export async function serviceFixture(
       deliveryLog: { maxAgeDays: 30, maxEntries: 10_000 },
       stopGraceMs: 5000,
       seeds: [],
+      refreshCheckMs: 50,
       ...settings,
     },
     logger: pino({ level: 'debug' }, log),

@@ -96,7 +96,16 @@ const slackFields = {
 /** A notifier as it is created (`POST /admin/notifiers`) and stored. */
 export const notifierDefinition = z.discriminatedUnion('kind', [
   z.object({ name: notifierName, ...webhookFields, ...deliveryFields }),
-  z.object({ name: notifierName, ...alertmanagerFields, ...deliveryFields }),
+  z.object({
+    name: notifierName,
+    ...alertmanagerFields,
+    ...deliveryFields,
+    /**
+     * Alertmanager resolves an alert that is not sent again within its `resolve_timeout`
+     * (5 minutes by default): a firing alert is sent again this often while it fires.
+     */
+    repeat_interval_ms: deliveryFields.repeat_interval_ms.removeDefault().min(1000).default(60_000),
+  }),
   z.object({ name: notifierName, ...slackFields, ...deliveryFields }),
 ]);
 export const createNotifierBody = notifierDefinition;

@@ -34,6 +34,11 @@ export interface NotificationSettings {
   readonly stopGraceMs: number;
   /** Notifiers of the config file, secrets resolved; written to the store at each open. */
   readonly seeds: readonly NotifierDefinition[];
+  /**
+   * How often firing alerts are checked for sending again to the Alertmanagers (each at its
+   * notifier's repeat interval), so Alertmanager does not resolve them by timeout.
+   */
+  readonly refreshCheckMs: number;
 }
 
 /** What a {@link NotificationService} works with. */
@@ -81,6 +86,9 @@ export class NotificationService implements NotificationServices {
   readonly #queued = new Set<string>();
   #delivered = new Map<string, Delivered>();
   #log: { db: Database; log: DeliveryLog } | undefined;
+  /** Alerts firing now, as the last events said, by fingerprint. */
+  readonly #firing = new Map<string, AlertEvent>();
+  #refresh: NodeJS.Timeout | undefined;
   #stopping = false;
 
   constructor(deps: NotificationServiceDeps) {
@@ -98,6 +106,34 @@ export class NotificationService implements NotificationServices {
     await log.prune();
     this.#delivered = log.lastDelivered();
     this.#log = { db, log };
+    if (!this.#refresh && !this.#stopping) {
+      this.#refresh = setInterval(
+        () => this.#refreshAlertmanagers(),
+        this.#deps.settings.refreshCheckMs,
+      );
+      this.#refresh.unref();
+    }
+  }
+
+  /**
+   * Sends the alerts still firing again to the Alertmanager notifiers whose repeat interval
+   * has passed (deduplication decides): Alertmanager resolves an alert that is not refreshed.
+   */
+  #refreshAlertmanagers(): void {
+    if (this.#firing.size === 0 || this.#stopping) return;
+    let notifiers: StoredNotifier[];
+    try {
+      notifiers = this.#store()
+        .list()
+        .filter((n) => n.kind === 'alertmanager');
+    } catch {
+      return;
+    }
+    for (const event of this.#firing.values()) {
+      for (const notifier of notifiers) {
+        if (wants(notifier, event)) this.#enqueue(notifier, event, { quiet: true });
+      }
+    }
   }
 
   /**
@@ -112,6 +148,8 @@ export class NotificationService implements NotificationServices {
       );
       return;
     }
+    if (event.status === 'firing') this.#firing.set(event.fingerprint, event);
+    else this.#firing.delete(event.fingerprint);
     let notifiers: StoredNotifier[];
     try {
       notifiers = this.#store().list();
@@ -123,14 +161,12 @@ export class NotificationService implements NotificationServices {
       return;
     }
     for (const notifier of notifiers) {
-      if (!notifier.enabled) continue;
-      if (event.status === 'resolved' && !notifier.send_resolved) continue;
-      if (SEVERITY_RANK[event.severity] < SEVERITY_RANK[notifier.min_severity]) continue;
-      this.#enqueue(notifier, event);
+      if (wants(notifier, event)) this.#enqueue(notifier, event);
     }
   }
 
-  #enqueue(notifier: StoredNotifier, event: AlertEvent): void {
+  /** Queues a delivery unless it is a duplicate (`quiet`: a refresh check, not counted). */
+  #enqueue(notifier: StoredNotifier, event: AlertEvent, { quiet = false } = {}): void {
     const key = dedupKey(notifier.name, event.fingerprint);
     const queuedKey = `${key}\u0000${event.status}`;
     const last = this.#delivered.get(key);
@@ -141,6 +177,7 @@ export class NotificationService implements NotificationServices {
       last !== undefined &&
       now - last.at >= notifier.repeat_interval_ms;
     if (this.#queued.has(queuedKey) || (sameStatus && !repeatDue)) {
+      if (quiet) return;
       this.#deps.onOutcome(notifier.name, 'deduplicated');
       this.#deps.logger.debug(
         {
@@ -304,6 +341,7 @@ export class NotificationService implements NotificationServices {
    */
   async stop(): Promise<void> {
     this.#stopping = true;
+    clearInterval(this.#refresh);
     const all = () => Promise.all([...this.#queues.values()]);
     if (this.#queues.size > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -328,6 +366,13 @@ export class NotificationService implements NotificationServices {
     }
     return this.#log.log;
   }
+}
+
+/** Whether a notifier takes an event: enabled, severity high enough, resolved if it wants those. */
+function wants(notifier: StoredNotifier, event: AlertEvent): boolean {
+  if (!notifier.enabled) return false;
+  if (event.status === 'resolved' && !notifier.send_resolved) return false;
+  return SEVERITY_RANK[event.severity] >= SEVERITY_RANK[notifier.min_severity];
 }
 
 function policyOf(n: NotifierDefinition): DeliveryPolicy {

@@ -58,6 +58,7 @@ export function notificationSettings(
     deliveryLog: n.deliveryLog,
     stopGraceMs: n.stopGraceMs,
     seeds,
+    refreshCheckMs: 5000,
   };
 }
 
