@@ -192,12 +192,18 @@ const backupSchema = z.strictObject({
  * Where a notifier's secret comes from: an environment variable or a file (a mounted
  * secret). A config file never holds the secret itself.
  */
-const secretRefSchema = z.union([
-  z.strictObject({
-    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
-  }),
-  z.strictObject({ file: z.string().min(1) }),
-]);
+const secretRefSchema = z.union(
+  [
+    z.strictObject({
+      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+    }),
+    z.strictObject({ file: z.string().min(1) }),
+  ],
+  {
+    error:
+      'give the secret as {"env": "VARIABLE"} or {"file": "/path/to/file"}, never the value itself',
+  },
+);
 
 const [webhookSchema, alertmanagerSchema, slackSchema] = notifierDefinition.options;
 
