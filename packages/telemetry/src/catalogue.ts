@@ -67,12 +67,7 @@ export const BACKUP_TYPES = ['full', 'incremental'] as const;
 export const BACKUP_OPERATIONS = ['backup', 'verify', 'restore'] as const;
 
 /** `outcome` values of `needle_alert_notifications_total`. */
-export const NOTIFICATION_OUTCOMES = [
-  'delivered',
-  'failed',
-  'abandoned',
-  'deduplicated',
-] as const;
+export const NOTIFICATION_OUTCOMES = ['delivered', 'failed', 'abandoned', 'deduplicated'] as const;
 
 /**
  * Every metric Needle exports, as data. The server registers them from here, and the
