@@ -106,7 +106,7 @@ async function send(
       redirect: 'manual',
       signal: AbortSignal.any([stop, AbortSignal.timeout(timeoutMs)]),
     });
-    const text = await response.text().catch(() => '');
+    const text = await answerStart(response);
     const status = response.status;
     if (status >= 200 && status < 300) return { ok: true, status };
     const retry = status === 408 || status === 429 || status >= 500;
@@ -123,6 +123,28 @@ async function send(
     if (stop.aborted) return { ok: false, retry: false, status: null, error: 'the server stopped' };
     return { ok: false, retry: true, status: null, error: describeFailure(err, timeoutMs) };
   }
+}
+
+/** The first few KiB of an answer (a receiver's explanation); the rest is not read. */
+async function answerStart(response: Response, limit = 4096): Promise<string> {
+  if (!response.body) return '';
+  // Typed explicitly: the DOM and Node stream typings of fetch's body disagree.
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // An answer cut off: what came is enough.
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 /** `Retry-After` as ms: delay-seconds or an HTTP date; undefined when absent or unreadable. */
