@@ -260,6 +260,32 @@ describe('deduplication', () => {
     expect(hook.requests).toHaveLength(2);
   });
 
+  it('tries a firing alert that an Alertmanager refused again at the repeat interval only', async () => {
+    const { service } = await fixture();
+    const am = await receiver(() => ({ status: 500 }));
+    await service.create(
+      notifier({
+        name: 'am',
+        kind: 'alertmanager',
+        urls: [am.url],
+        max_attempts: 1,
+        repeat_interval_ms: 1000,
+      }),
+    );
+    service.handle(alertEvent());
+    await am.received(1);
+    // The refresh check runs every 50 ms here; a failed alert waits for the repeat interval.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(am.requests).toHaveLength(1);
+    const requests = await am.received(2);
+    expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(950);
+    const deliveries = await deliveriesOf(service, 2);
+    expect(deliveries.map((d) => [d.outcome, d.repeat])).toEqual([
+      ['failed', false],
+      ['failed', false],
+    ]);
+  });
+
   it('remembers what was delivered across a restart (from the delivery log)', async () => {
     const f = await fixture();
     const hook = await receiver();

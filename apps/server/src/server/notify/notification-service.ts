@@ -84,6 +84,8 @@ export class NotificationService implements NotificationServices {
   readonly #queues = new Map<string, Promise<void>>();
   /** Events queued and not yet delivered, by notifier, fingerprint and status. */
   readonly #queued = new Set<string>();
+  /** When a delivery of an alert to a notifier last ended, whatever its outcome. */
+  readonly #tried = new Map<string, number>();
   #delivered = new Map<string, Delivered>();
   #log: { db: Database; log: DeliveryLog } | undefined;
   /** Alerts firing now, as the last events said, by fingerprint. */
@@ -176,6 +178,10 @@ export class NotificationService implements NotificationServices {
       event.status === 'firing' &&
       last !== undefined &&
       now - last.at >= notifier.repeat_interval_ms;
+    if (quiet && now - (this.#tried.get(key) ?? 0) < notifier.repeat_interval_ms) {
+      // A refresh that failed is tried again at the repeat interval, not at every check.
+      return;
+    }
     if (this.#queued.has(queuedKey) || (sameStatus && !repeatDue)) {
       if (quiet) return;
       this.#deps.onOutcome(notifier.name, 'deduplicated');
@@ -198,6 +204,7 @@ export class NotificationService implements NotificationServices {
           test: false,
           repeat: sameStatus && repeatDue,
         });
+        this.#tried.set(key, Date.now());
         if (record?.outcome === 'delivered') {
           this.#delivered.set(key, { status: event.status, at: Date.now() });
         }
@@ -322,8 +329,10 @@ export class NotificationService implements NotificationServices {
   async delete(name: string): Promise<boolean> {
     const deleted = await this.#store().delete(name);
     if (deleted) {
-      for (const key of [...this.#delivered.keys()]) {
-        if (key.startsWith(dedupKey(name, ''))) this.#delivered.delete(key);
+      for (const map of [this.#delivered, this.#tried]) {
+        for (const key of [...map.keys()]) {
+          if (key.startsWith(dedupKey(name, ''))) map.delete(key);
+        }
       }
       this.#deps.logger.info({ notifier: name }, 'notifier deleted');
     }
