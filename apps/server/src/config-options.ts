@@ -279,6 +279,20 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'number',
     'record searches taking at least this long, with their trace (default 100)',
   ),
+  opt(
+    ['notifications', 'externalUrl'],
+    'NEEDLE_EXTERNAL_URL',
+    '--external-url <url>',
+    'string',
+    'where people reach this server, e.g. https://needle.example.com: alert notifications link back to it',
+  ),
+  opt(
+    ['notifications', 'deliveryLog', 'maxEntries'],
+    'NEEDLE_NOTIFICATION_LOG_ENTRIES',
+    '--notification-log-entries <n>',
+    'int',
+    'alert deliveries kept in the delivery log (0: no count limit; default 10000)',
+  ),
 ];
 
 function opt(

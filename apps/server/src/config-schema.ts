@@ -1,4 +1,5 @@
 import { ALERT_RULE_LIST, durationMs } from '@needle/telemetry';
+import { notifierDefinition } from '@needle/api';
 import { CronPattern } from 'croner';
 import { z } from 'zod';
 
@@ -278,6 +279,80 @@ const slowQuerySchema = z.strictObject({
 });
 
 /**
+ * Where a notifier's secret comes from: an environment variable or a file (a mounted
+ * secret). A config file never holds the secret itself.
+ */
+const secretRefSchema = z.union(
+  [
+    z.strictObject({
+      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'),
+    }),
+    z.strictObject({ file: z.string().min(1) }),
+  ],
+  {
+    error:
+      'give the secret as {"env": "VARIABLE"} or {"file": "/path/to/file"}, never the value itself',
+  },
+);
+
+const [webhookSchema, alertmanagerSchema, slackSchema] = notifierDefinition.options;
+
+/**
+ * A notifier of the config file: the settings of `POST /v1/admin/notifiers`, with each secret
+ * (a webhook's `secret`, Slack's `url`, an Alertmanager's `password` or `token`) given as
+ * `{ "env": "NAME" }` or `{ "file": "/run/secrets/name" }`.
+ */
+const configNotifierSchema = z.discriminatedUnion('kind', [
+  webhookSchema.extend({ secret: secretRefSchema.optional() }).strict(),
+  alertmanagerSchema
+    .extend({
+      auth: z
+        .discriminatedUnion('type', [
+          z.strictObject({
+            type: z.literal('basic'),
+            username: z.string().min(1),
+            password: secretRefSchema,
+          }),
+          z.strictObject({ type: z.literal('bearer'), token: secretRefSchema }),
+        ])
+        .optional(),
+    })
+    .strict(),
+  slackSchema.extend({ url: secretRefSchema }).strict(),
+]);
+
+/** A notifier as the config file gives it (secrets as references). */
+export type ConfigNotifier = z.output<typeof configNotifierSchema>;
+
+/** Alert notifications (docs/adr/0019-alert-notifications.md). */
+const notificationsSchema = z.strictObject({
+  /**
+   * Where people reach Needle, e.g. `https://needle.example.com`: alerts link back to it
+   * (`generatorURL`). Not set: alerts carry no link.
+   */
+  externalUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Prefix turning runbook paths (`docs/runbooks/alerts.md#disk`) into links. */
+  runbookBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Notifiers written to the database at each start (replacing ones of the same name). */
+  notifiers: z
+    .array(configNotifierSchema)
+    .default([])
+    .refine((list) => new Set(list.map((n) => n.name)).size === list.length, {
+      message: 'two notifiers have the same name',
+    }),
+  deliveryLog: z
+    .strictObject({
+      /** Deliveries older than this many days are pruned (0: no age limit). */
+      maxAgeDays: z.number().min(0).default(30),
+      /** Only the newest this many deliveries are kept (0: no count limit). */
+      maxEntries: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  /** At shutdown, deliveries under way get this long to finish before they are abandoned. */
+  stopGraceMs: z.number().int().min(0).max(600_000).default(5000),
+});
+
+/**
  * Everything the server can be configured with, and the defaults: the embedded default
  * (127.0.0.1:8080, data in `./data`) and the wire contract's limits.
  */
@@ -336,6 +411,7 @@ export const serverConfigSchema = z.strictObject({
   alerts: alertsSchema.prefault({}),
   recall: recallSchema.prefault({}),
   slowQuery: slowQuerySchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
 });
 
 /** What a config file, the environment and flags may set. */

@@ -214,10 +214,21 @@ function describeIssue(issue: z.core.$ZodIssue, layers: [string, Layer][]): stri
           : name === 'environment' && option
             ? option.env
             : name;
-      return `${where}: ${issue.message} (got ${JSON.stringify(found.value)}, from ${source})`;
+      // A secret's value is never echoed: the message says what is wrong, the source where.
+      const got = isSecretPath(path) ? '' : `got ${JSON.stringify(found.value)}, `;
+      return `${where}: ${issue.message} (${got}from ${source})`;
     }
   }
   return `${where}: ${issue.message}`;
+}
+
+/** Settings whose values are secrets (or may be, when written where a reference belongs). */
+function isSecretPath(path: readonly string[]): boolean {
+  const last = path.at(-1) ?? '';
+  if (path[0] === 'notifications' && path[1] === 'notifiers') {
+    return ['secret', 'password', 'token', 'url', 'auth'].includes(last);
+  }
+  return SECRET_ENV.some(([, secret]) => secret.join('.') === path.join('.'));
 }
 
 function flagName(option: ConfigOption): string {

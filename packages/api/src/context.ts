@@ -4,6 +4,7 @@ import type { Action, Principal } from '@needle/security';
 import type { AlertServices } from './alerts/alert-services.js';
 import type { BackupServices } from './backups/backup-services.js';
 import type { SearchObserver, SlowQueryServices } from './insights/search-insights.js';
+import type { NotificationServices } from './notifications/notification-services.js';
 import type { SecurityServices } from './security/access-guard.js';
 
 /**
@@ -56,6 +57,11 @@ export interface ApiContext {
    * `NOT_FOUND`.
    */
   readonly slowQueries?: () => SlowQueryServices;
+  /**
+   * The alert notifiers and their delivery log, run by the host. Without it, the notifier
+   * routes answer 404 `NOT_FOUND`.
+   */
+  readonly notifications?: () => NotificationServices;
   /**
    * The seam for authentication and access control, when `security` is not given: called
    * before every secured REST route and tRPC procedure with the request's headers and what it

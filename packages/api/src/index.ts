@@ -61,6 +61,15 @@ export { groupSlowQueries, nearestRank } from './insights/group-slow-queries.js'
 export type { SlowQueryGroup } from './insights/group-slow-queries.js';
 export { slowQueriesLink, slowQueryLink } from './insights/evidence-link.js';
 export type { EvidenceWindow } from './insights/evidence-link.js';
+export type {
+  DeliveryQuery,
+  DeliveryRecord,
+  NotificationServices,
+  NotifierDefinition,
+  StoredNotifier,
+} from './notifications/notification-services.js';
+export { notifierBody } from './handlers/notifications.js';
+export { notifierDefinition } from './schemas/notifications.js';
 export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
 export type { ApiErrorCode } from './errors/error-codes.js';
 export { errorBody } from './errors/error-body.js';

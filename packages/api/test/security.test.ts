@@ -75,6 +75,44 @@ describe('the route table', () => {
 });
 
 describe('route × role matrix', () => {
+  it('covers the alert threshold and notifier routes and procedures, which only admin may use', () => {
+    expect(
+      allRoutes
+        .filter((r) => r.action === 'alerts.manage')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([
+      'DELETE /admin/alerts/rules/:rule/thresholds',
+      'DELETE /admin/notifiers/:name',
+      'GET /admin/notifications/deliveries',
+      'GET /admin/notifiers',
+      'GET /admin/notifiers/:name',
+      'POST /admin/alerts/rules/:rule/thresholds',
+      'POST /admin/notifiers',
+      'POST /admin/notifiers/:name',
+      'POST /admin/notifiers/:name/test',
+    ]);
+    expect(
+      [...PROCEDURE_ACTIONS]
+        .filter(([, action]) => action === 'alerts.manage')
+        .map(([path]) => path)
+        .sort(),
+    ).toEqual([
+      'alerts.resetThresholds',
+      'alerts.setThresholds',
+      'notifiers.create',
+      'notifiers.delete',
+      'notifiers.deliveries',
+      'notifiers.get',
+      'notifiers.list',
+      'notifiers.test',
+      'notifiers.update',
+    ]);
+    expect(
+      ['reader', 'writer', 'admin'].map((r) => roleMay(r as 'admin', 'alerts.manage')),
+    ).toEqual([false, false, true]);
+  });
+
   // Destructive routes last, so the collection the others need still exists.
   const order = (id: string) => (/^(deleteCollection|restoreSnapshot)$/.test(id) ? 1 : 0);
   const secured = allRoutes.filter((r) => r.secured).sort((a, b) => order(a.id) - order(b.id));

@@ -69,6 +69,9 @@ export const RECALL_DROP_REASONS = ['queue_full', 'changed'] as const;
 /** `operation` values of `needle_backup_progress_ratio`. */
 export const BACKUP_OPERATIONS = ['backup', 'verify', 'restore'] as const;
 
+/** `outcome` values of `needle_alert_notifications_total`. */
+export const NOTIFICATION_OUTCOMES = ['delivered', 'failed', 'abandoned', 'deduplicated'] as const;
+
 /**
  * Every metric Needle exports, as data. The server registers them from here, and the
  * Grafana dashboards and Prometheus alert rules are generated from here, so a metric is
@@ -389,6 +392,17 @@ export const METRICS = {
     unit: 'ratio',
     group: 'backups',
     labelValues: { operation: BACKUP_OPERATIONS },
+  },
+
+  // Alert notifications.
+  alertNotifications: {
+    name: 'needle_alert_notifications_total',
+    type: 'counter',
+    help: 'Alert events handed to a notifier, by notifier name and outcome: delivered, failed (after its retries, or refused with a 4xx), abandoned at shutdown, or deduplicated (the same event was delivered already).',
+    labels: ['notifier', 'outcome'],
+    unit: 'count',
+    group: 'alerts',
+    labelValues: { outcome: NOTIFICATION_OUTCOMES },
   },
 
   // HTTP: the names, labels and buckets existing dashboards read.

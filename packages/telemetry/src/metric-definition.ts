@@ -19,6 +19,7 @@ export type MetricGroup =
   | 'limits'
   | 'security'
   | 'backups'
+  | 'alerts'
   | 'http'
   | 'alerts'
   | 'health';

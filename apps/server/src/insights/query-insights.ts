@@ -45,13 +45,24 @@ export function createQueryInsights(deps: {
     maxQueue: config.recall.maxQueue,
     onError: (err) => logger.warn({ err }, 'a background query job failed'),
   });
+  /**
+   * A collection's counters start at zero on its first observed search (Prometheus's advice
+   * for known label values): a rate over "no slow queries yet" is 0, not absent.
+   */
+  const label = (collection: string): void => {
+    if (labelled.has(collection)) return;
+    labelled.add(collection);
+    m.recallSamples.inc({ collection }, 0);
+    for (const reason of RECALL_DROP_REASONS) m.recallDropped.inc({ collection, reason }, 0);
+    m.slowQueries.inc({ collection }, 0);
+  };
   const recall = new RecallMonitor(config.recall, budget, {
     sampled: (collection) => {
-      labelled.add(collection);
+      label(collection);
       m.recallSamples.inc({ collection });
     },
     dropped: (collection, reason) => {
-      labelled.add(collection);
+      label(collection);
       m.recallDropped.inc({ collection, reason });
     },
   });
@@ -65,7 +76,7 @@ export function createQueryInsights(deps: {
     budget,
     logger,
     onRecorded: (collection) => {
-      labelled.add(collection);
+      label(collection);
       m.slowQueries.inc({ collection });
     },
   });
@@ -87,6 +98,7 @@ export function createQueryInsights(deps: {
   return {
     observer: {
       observeSearch(search) {
+        label(search.name);
         recall.observe(search);
         slowQueries.observe(search);
       },

@@ -20,6 +20,8 @@ import { DatabaseHost } from './database-host.js';
 import { registerHttpMetrics } from './http-metrics.js';
 import { RequestLogController, createServerLogger } from './logger.js';
 import { memoryGuard } from './memory-guard.js';
+import { NotificationService } from './notify/notification-service.js';
+import { notificationSettings } from './notify/notification-settings.js';
 import { registerRateLimit } from './rate-limit.js';
 import { openSecurity, startAuditRetention } from './security.js';
 import {
@@ -32,6 +34,7 @@ import {
 import { createServerMetrics } from './server-metrics.js';
 import type { ServerMetrics } from './server-metrics.js';
 import { serverVersion } from './server-version.js';
+import { NOTIFICATION_OUTCOMES } from '@needle/telemetry';
 
 /** Options of {@link createServer} that are not settings. */
 export interface CreateServerOptions {
@@ -50,6 +53,8 @@ export interface NeedleServer {
   readonly logger: Logger;
   readonly database: DatabaseHost;
   readonly backups: BackupService;
+  /** Alert notifications: hand the evaluator's events to `notifications.handle(event)`. */
+  readonly notifications: NotificationService;
   readonly metrics: ServerMetrics;
   /**
    * The alerts the server evaluates over its own samples (undefined when `alerts.enabled` is
@@ -101,6 +106,8 @@ export async function createServer(
     config.log,
     options.logStream ? { stream: options.logStream } : {},
   );
+  // Read first: a notifier of the config file whose secret cannot be read stops the start.
+  const notifySettings = notificationSettings(config);
   let security: SecurityServices | undefined;
   let stopRetention = (): void => undefined;
   const database = new DatabaseHost({
@@ -118,6 +125,15 @@ export async function createServer(
         announce: options.announce ?? ((text) => process.stderr.write(`${text}\n`)),
       });
       stopRetention = startAuditRetention(security, config.auth, logger);
+      // Notifications must not keep the database from serving: a failure is logged.
+      await notifications
+        .open(db)
+        .catch((err: unknown) =>
+          logger.error(
+            { code: (err as { code?: string }).code, reason: (err as Error).message },
+            'alert notifications could not be opened',
+          ),
+        );
       scheduler.start();
       alerts?.opened(db);
     },
@@ -141,6 +157,17 @@ export async function createServer(
       await security?.audit.record({ ...entry, allowed: true });
     },
     nextRuns: () => scheduler.nextRuns(),
+  });
+  const notifications = new NotificationService({
+    database: () => database.database(),
+    settings: notifySettings,
+    logger,
+    version: serverVersion(),
+    onOutcome: (notifier, outcome) => metrics.metrics.alertNotifications.inc({ notifier, outcome }),
+    onNotifier: (notifier) => {
+      for (const outcome of NOTIFICATION_OUTCOMES)
+        metrics.metrics.alertNotifications.inc({ notifier, outcome }, 0);
+    },
   });
   const scheduler = new BackupScheduler(
     config.backup.schedule,
@@ -189,6 +216,8 @@ export async function createServer(
       })
     : undefined;
   if (alerts) {
+    // Firing and resolved alerts go to the notifiers; pending ones are not announced.
+    alerts.subscribe((event) => notifications.handle(event));
     logger.debug(
       { bound_bytes: alerts.memoryBoundBytes, rounds: alerts.ring.capacity },
       'alert sample ring',
@@ -253,6 +282,7 @@ export async function createServer(
       database.database();
       return insights.slowQueries;
     },
+    notifications: () => notifications,
   };
   await registerNeedleApi(app, ctx);
 
@@ -271,6 +301,7 @@ export async function createServer(
     logger,
     database,
     backups,
+    notifications,
     metrics,
     alerts,
     insights,
@@ -308,6 +339,9 @@ export async function createServer(
           if (backups.running) logger.info('waiting for the running backup job to end');
           await backups.stop();
           await insights.stop();
+          if (notifications.pending > 0)
+            logger.info({ pending: notifications.pending }, 'waiting for alert notifications');
+          await notifications.stop();
           await database.close();
           logger.info('stopped');
         } finally {

@@ -73,6 +73,10 @@ beforeAll(async () => {
       dataDir: join(dir.path, 'data'),
       auth: { adminApiKey: ADMIN },
       log: { level: 'warn' },
+      // A notifier of the server's own alerts, so its delivery counters exist (at 0).
+      notifications: {
+        notifiers: [{ name: 'ops-hook', kind: 'webhook', url: `${receiver.url}/needle` }],
+      },
     }),
     { logStream: new LogCapture(), announce: () => undefined },
   );

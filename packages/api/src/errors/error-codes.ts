@@ -56,6 +56,8 @@ export const ERROR_STATUS = {
   QUERY_NOT_FOUND: 404,
   /** No recorded slow query has that id (it may have been pruned). */
   SLOW_QUERY_NOT_FOUND: 404,
+  /** No alert notifier has that name. */
+  NOTIFIER_NOT_FOUND: 404,
   /** No route has this path. */
   NOT_FOUND: 404,
   /** A route has this path, but not this method. */
@@ -63,6 +65,8 @@ export const ERROR_STATUS = {
   COLLECTION_EXISTS: 409,
   VECTOR_EXISTS: 409,
   SNAPSHOT_EXISTS: 409,
+  /** A notifier with that name exists already (change it with POST /admin/notifiers/:name). */
+  NOTIFIER_EXISTS: 409,
   ROLE_EXISTS: 409,
   /** Built-in roles cannot be changed or deleted. */
   ROLE_BUILT_IN: 409,

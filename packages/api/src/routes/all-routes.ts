@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { alertRoutes } from './alert-routes.js';
 import { backupRoutes } from './backup-routes.js';
 import { collectionRoutes } from './collection-routes.js';
+import { notificationRoutes } from './notification-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { slowQueryRoutes } from './slow-query-routes.js';
 import { securityRoutes } from './security-routes.js';
@@ -49,4 +50,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...backupRoutes,
   ...alertRoutes,
   ...slowQueryRoutes,
+  ...notificationRoutes,
 ];

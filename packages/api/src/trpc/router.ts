@@ -30,6 +30,15 @@ import {
   telemetryRangeQuery,
 } from '../handlers/alerts.js';
 import { historyQuery, ruleParams, telemetryQuery, thresholdsInput } from '../schemas/alerts.js';
+import {
+  createNotifier,
+  deleteNotifier,
+  getNotifier,
+  listDeliveries,
+  listNotifiers,
+  testNotifier,
+  updateNotifier,
+} from '../handlers/notifications.js';
 import { batchSearch, count, query, radiusSearch, recommend, search } from '../handlers/search.js';
 import {
   createSnapshot,
@@ -74,6 +83,12 @@ import {
   retentionBody,
   verifyBackupBody,
 } from '../schemas/backups.js';
+import {
+  createNotifierBody,
+  deliveriesQuery,
+  notifierParams,
+  updateNotifierBody,
+} from '../schemas/notifications.js';
 import { createCollectionBody, exportQuery, listCollectionsQuery } from '../schemas/collections.js';
 import {
   batchSearchBody,
@@ -316,6 +331,32 @@ export const appRouter = router({
     query: needs('metrics.read', 'http', 'telemetry.query')
       .input(apiInput(telemetryQuery))
       .query(({ ctx, input }) => telemetryRangeQuery(ctx.runtime, input)),
+  }),
+  notifiers: router({
+    list: needs('alerts.manage', 'http', 'notifiers.list').query(({ ctx }) =>
+      listNotifiers(ctx.runtime),
+    ),
+    get: needs('alerts.manage', 'http', 'notifiers.get')
+      .input(apiInput(notifierParams))
+      .query(({ ctx, input }) => getNotifier(ctx.runtime, input.name)),
+    create: needs('alerts.manage', 'http', 'notifiers.create')
+      .input(apiInput(createNotifierBody))
+      .mutation(({ ctx, input }) => createNotifier(ctx.runtime, input, caller(ctx))),
+    update: needs('alerts.manage', 'http', 'notifiers.update')
+      .input(apiInput(updateNotifierBody.extend({ name: notifierParams.shape.name })))
+      .mutation(({ ctx, input }) => {
+        const { name, ...change } = input;
+        return updateNotifier(ctx.runtime, name, change, caller(ctx));
+      }),
+    delete: needs('alerts.manage', 'http', 'notifiers.delete')
+      .input(apiInput(notifierParams))
+      .mutation(({ ctx, input }) => deleteNotifier(ctx.runtime, input.name, caller(ctx))),
+    test: needs('alerts.manage', 'http', 'notifiers.test')
+      .input(apiInput(notifierParams))
+      .mutation(({ ctx, input }) => testNotifier(ctx.runtime, input.name, caller(ctx))),
+    deliveries: needs('alerts.manage', 'http', 'notifiers.deliveries')
+      .input(apiInput(deliveriesQuery))
+      .query(({ ctx, input }) => listDeliveries(ctx.runtime, input)),
   }),
 });
 

@@ -459,6 +459,19 @@ const alerts: DashboardDefinition = {
       ],
       unit: 'count',
     },
+    {
+      title: 'Notifications by notifier and outcome (1 hour)',
+      description:
+        'Alert events handed to each notifier over the last hour: delivered, failed after retries, abandoned at shutdown, deduplicated.',
+      kind: 'timeseries',
+      queries: [
+        {
+          query: sum(increase(metric(m.alertNotifications.name), '1h'), ['notifier', 'outcome']),
+          legend: '{{notifier}} {{outcome}}',
+        },
+      ],
+      unit: 'count',
+    },
     ...ALERT_RULE_LIST.map((rule) => rulePanel(rule, rule.summary)),
   ],
 };
