@@ -21,16 +21,22 @@ export interface ChosenPoint {
   stop: StopPoint | null;
 }
 
+/** What {@link pickRestorePoint} needs to know of each backup (a summary or a manifest). */
+export type PointCandidate = Pick<
+  BackupSummary,
+  'id' | 'type' | 'parentId' | 'databaseId' | 'seqTo' | 'createdAt'
+>;
+
 /**
- * Finds the backup whose chain reaches a point: with `backupId`, inside that backup's chain;
- * otherwise, a backup that ends exactly there or else the newest incremental whose span holds
- * it. `RESTORE_POINT_OUT_OF_RANGE` when none does.
+ * Finds the backup whose chain reaches a point, in `backups`: with `backupId`, inside that
+ * backup's chain; otherwise, a backup that ends exactly there or else the newest incremental
+ * whose span holds it. `RESTORE_POINT_OUT_OF_RANGE` when none does; `INVALID_INPUT` unless
+ * exactly one of `toSeq` and `toTime` is a non-negative integer.
  */
-export async function selectRestorePoint(
-  target: BackupTarget,
+export function pickRestorePoint(
+  backups: readonly PointCandidate[],
   selection: RestorePointSelection & { backupId?: string; databaseId?: string },
-  workDir: string,
-): Promise<ChosenPoint> {
+): ChosenPoint {
   const { toSeq, toTime } = selection;
   if ((toSeq === undefined) === (toTime === undefined)) {
     throw new EngineError('INVALID_INPUT', 'give exactly one of toSeq and toTime', {
@@ -44,12 +50,12 @@ export async function selectRestorePoint(
       });
     }
   }
-  const all = (await listSummaries(target, workDir)).filter(
-    (s) => selection.databaseId === undefined || s.databaseId === selection.databaseId,
-  );
+  const all = [...backups]
+    .filter((s) => selection.databaseId === undefined || s.databaseId === selection.databaseId)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   const byId = new Map(all.map((s) => [s.id, s]));
   // What a backup's chain reaches: from its full backup's end to its own end, by seq and time.
-  const reach = (s: BackupSummary): { full: BackupSummary; chain: BackupSummary[] } => {
+  const reach = (s: PointCandidate): { full: PointCandidate; chain: PointCandidate[] } => {
     const chain = [s];
     let at = s;
     while (at.type === 'incremental' && at.parentId !== null && byId.has(at.parentId)) {
@@ -59,7 +65,7 @@ export async function selectRestorePoint(
     return { full: chain[0]!, chain };
   };
   const point = toSeq !== undefined ? `seq ${toSeq}` : `time ${new Date(toTime!).toISOString()}`;
-  const end = (s: BackupSummary): number => (toSeq !== undefined ? s.seqTo : s.createdAt);
+  const end = (s: PointCandidate): number => (toSeq !== undefined ? s.seqTo : s.createdAt);
   const wanted = toSeq ?? toTime!;
   const unit = toSeq !== undefined ? 'seq' : 'time';
   const stopAt = (): StopPoint => (toSeq !== undefined ? { seq: toSeq } : { time: toTime! });
@@ -96,4 +102,13 @@ export async function selectRestorePoint(
       .filter((s) => !all.some((o) => o.parentId === s.id))
       .map((s) => ({ backupId: s.id, from: end(reach(s).full), to: end(s) })),
   );
+}
+
+/** {@link pickRestorePoint} among the backups a target holds (read from their plaintext headers). */
+export async function selectRestorePoint(
+  target: BackupTarget,
+  selection: RestorePointSelection & { backupId?: string; databaseId?: string },
+  workDir: string,
+): Promise<ChosenPoint> {
+  return pickRestorePoint(await listSummaries(target, workDir), selection);
 }
