@@ -234,6 +234,25 @@ describe('point-in-time restore inside a chain', () => {
     expect(dumpDatabase(again)).toEqual(dump);
   });
 
+  it('restores a point in place, keeping the replaced database', async () => {
+    const point = inside()
+      .filter((p) => p.seq < chain[1]!.seqTo)
+      .at(-1)!;
+    const live = files.path('in-place.needle');
+    await restoreBackup({ target, backupId: chain[2]!.id, destination: live });
+    const db = await Database.open(live, { ttlSweepIntervalMs: 0 });
+    const report = await db.restoreFrom({ target, toSeq: point.seq });
+    expect(report).toMatchObject({ seq: point.seq, pointInTime: true, backupId: chain[1]!.id });
+    expect(report.previous).not.toBeNull();
+    expect(dumpDatabase(live)).toEqual(point.dump);
+    const reopened = await Database.open(live, { ttlSweepIntervalMs: 0 });
+    expect(reopened.collection('docs').stats().count).toBe(
+      point.dump.vectors.filter((v) => v.startsWith('["docs"')).length,
+    );
+    expect(reopened.collection('docs').get('doc-301')).toBeNull();
+    await reopened.close();
+  });
+
   it('refuses a corrupted incremental on the way to the point', async () => {
     const point = inside().find((p) => p.seq > chain[1]!.seqTo)!;
     const name = `${chain[1]!.id}/changes.nsf`;
