@@ -344,7 +344,10 @@ describe('files and backups without a value log', () => {
 
   it('prunes the value log to what no incremental to come needs, or keeps it when asked', async () => {
     const path = files.path();
-    const db = await Database.open(path, { ttlSweepIntervalMs: 0 });
+    const db = await Database.open(path, {
+      ttlSweepIntervalMs: 0,
+      wal: { checkpointIntervalMs: 0 },
+    });
     const docs = await db.createCollection('docs', { dimensions: 16, distance: 'cosine' });
     await docs.insertMany(Array.from({ length: 30 }, (_, i) => doc(i)));
     const values = (): number[] => {
@@ -370,7 +373,29 @@ describe('files and backups without a value log', () => {
     expect(values()).toEqual(Array.from({ length: 5 }, (_, i) => a.seqTo + 1 + i));
     await db.backups(first).create();
     expect(values()).toEqual([]);
+    // With chains, a checkpoint leaves the values the next incrementals need.
+    await docs.insertMany([doc(90), doc(91)]);
+    await db.checkpoint();
+    expect(values()).toHaveLength(2);
     await db.close();
+
+    // Without any chain the next backup is a full one: a checkpoint drops every value.
+    const lone = files.path();
+    const other = await Database.open(lone, { ttlSweepIntervalMs: 0 });
+    const c = await other.createCollection('docs', { dimensions: 16, distance: 'cosine' });
+    await c.insertMany(Array.from({ length: 10 }, (_, i) => doc(i)));
+    await other.checkpoint();
+    const conn = openConnection(lone, {
+      readonly: true,
+      cipherKey: undefined,
+      busyTimeoutMs: 5000,
+    });
+    expect(conn.prepare('SELECT count(*) FROM change_values').pluck().get()).toBe(0);
+    expect(
+      conn.prepare(`SELECT value FROM meta WHERE key = 'change_values_from'`).pluck().get(),
+    ).toBe('10');
+    conn.close();
+    await other.close();
   });
 });
 
