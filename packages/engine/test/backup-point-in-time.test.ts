@@ -320,6 +320,35 @@ describe('files and backups without a value log', () => {
     });
   });
 
+  it('takes an incremental whose value log has a gap as one that restores only whole', async () => {
+    const path = files.path();
+    const target = files.target();
+    const db = await Database.open(path, { ttlSweepIntervalMs: 0 });
+    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'cosine' });
+    await docs.insertMany(Array.from({ length: 20 }, (_, i) => doc(i)));
+    const full = await db.backups(target).create({ type: 'full' });
+    await docs.insertMany(Array.from({ length: 5 }, (_, i) => doc(30 + i)));
+    const conn = openConnection(path, {
+      readonly: false,
+      cipherKey: undefined,
+      busyTimeoutMs: 5000,
+    });
+    conn.prepare('DELETE FROM change_values WHERE seq = ?').run(full.seqTo + 2);
+    conn.close();
+    const incremental = await db.backups(target).create();
+    const end = dumpDatabase(path);
+    await db.close();
+    await expect(
+      restoreBackup({ target, toSeq: full.seqTo + 3, destination: files.path() }),
+    ).rejects.toMatchObject({
+      code: 'RESTORE_POINT_UNAVAILABLE',
+      details: { backupId: incremental.id, reason: 'no-values' },
+    });
+    const whole = files.path();
+    await restoreBackup({ target, toSeq: incremental.seqTo, destination: whole });
+    expect(dumpDatabase(whole)).toEqual(end);
+  });
+
   it('refuses a point inside an incremental across which a collection was dropped', async () => {
     const path = files.path();
     const target = files.target();

@@ -80,7 +80,16 @@ export async function captureIncremental(
       .get();
     // The value log holds every change above its floor: all of this span, or the span is not
     // recoverable seq by seq (a file from before format 2, or values pruned too far).
-    const versions = valuesFrom !== undefined && Number(valuesFrom) <= parent.seqTo;
+    const versions =
+      valuesFrom !== undefined &&
+      Number(valuesFrom) <= parent.seqTo &&
+      conn
+        .prepare<[number], number>(
+          `SELECT 1 FROM changes c LEFT JOIN change_values v ON v.seq = c.seq
+           WHERE c.seq > ? AND c.op <> 'delete' AND v.seq IS NULL LIMIT 1`,
+        )
+        .pluck()
+        .get(parent.seqTo) === undefined;
     const header: IncrementalHeader = {
       version: 2,
       versions,
@@ -284,6 +293,7 @@ function* collectionFrames(
     const values = batch.map(([, op, key, id, , vector, metadata, expiresAt]): Mutation => {
       if (op === 'delete') return { op, key, id };
       if (op === 'metadata') return { op, key, id, metadata };
+      // Checked before the header said `versions`: every put of the span has its value.
       if (vector === null) throw new Error(`the value log has no vector for a put of key ${key}`);
       return { op, key, id, vector: blobToFloat32(vector), metadata, expiresAt };
     });
