@@ -163,6 +163,11 @@ const backupSchema = z.strictObject({
   workDir: z.string().min(1).optional(),
   /** Sample searches a verification runs per collection on the restored copy. */
   sampleSearches: z.number().int().min(0).max(1000).default(5),
+  /**
+   * Keep the database's whole value log (every vector and metadata ever written) instead of
+   * dropping, after each backup, the values the backups already hold (docs/adr/0022).
+   */
+  keepChangeValues: z.boolean().default(false),
   /** Cron expressions; a job not set is not scheduled. */
   schedule: z
     .strictObject({

@@ -2,11 +2,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { createVectorIndex } from './ann/create-vector-index.js';
-import type { BackupHost } from './backup/backup-host.js';
+import { backupRunning, type BackupHost } from './backup/backup-host.js';
 import { BackupManager, type BackupManagerOptions } from './backup/backup-manager.js';
 import type { BackupManifest } from './backup/backup-manifest.js';
 import type { BackupTarget } from './backup/backup-target.js';
 import type { CreateBackupOptions } from './backup/create-backup.js';
+import { unchainedValueFloor } from './backup/prune-values.js';
 import {
   restoreInPlace,
   type RestoreInPlaceOptions,
@@ -110,6 +111,8 @@ export class Database {
   #sweeper: NodeJS.Timeout | undefined;
   #checkpointer: NodeJS.Timeout | undefined;
   #checkpointing: Promise<CheckpointStats> | null = null;
+  /** The seq through which the value log was last pruned for want of a backup chain. */
+  #valuesPrunedThrough = 0;
   #closed = false;
   #system: SystemStore | undefined;
 
@@ -456,11 +459,26 @@ export class Database {
     }
   }
 
+  /**
+   * A database with no backup chain needs no value log: its next backup is a full one. Not
+   * while a backup runs (its snapshot may be older than the seq read here); with a chain, each
+   * backup prunes to the lowest chain head (docs/adr/0022).
+   */
+  async #pruneUnchainedValues(): Promise<void> {
+    const storage = this.#storage;
+    if (!(storage instanceof SqliteStorage) || backupRunning(this)) return;
+    const floor = unchainedValueFloor(storage);
+    if (floor === null || floor <= this.#valuesPrunedThrough) return;
+    await storage.pruneChangeValues(floor);
+    this.#valuesPrunedThrough = floor;
+  }
+
   async #checkpoint(): Promise<CheckpointStats> {
     // One checkpoint at a time; a caller arriving meanwhile shares the running one.
     this.#checkpointing ??= (async () => {
       try {
         const stats = await this.#storage.checkpoint();
+        await this.#pruneUnchainedValues();
         if (this.path !== ':memory:') {
           for (const c of this.#collections.values()) {
             do await c.settleIndex();

@@ -95,6 +95,16 @@ export const ENGINE_ERROR_CODES = {
   BACKUP_CHAIN_BROKEN: 'BACKUP_CHAIN_BROKEN',
   /** The backup cannot be deleted: later backups of its chain build on it. */
   BACKUP_IN_USE: 'BACKUP_IN_USE',
+  /**
+   * A point-in-time restore asked for a seq or time that no chain in the target covers: before
+   * every full backup, or after the newest backup (`details.ranges` lists what is covered).
+   */
+  RESTORE_POINT_OUT_OF_RANGE: 'RESTORE_POINT_OUT_OF_RANGE',
+  /**
+   * The point is inside a backup that can only be restored whole: it carries no value log
+   * (taken from a file before format 2) or a collection was dropped within it (`details.reason`).
+   */
+  RESTORE_POINT_UNAVAILABLE: 'RESTORE_POINT_UNAVAILABLE',
   /** A file was written by a newer format version than this build reads; it is left untouched. */
   UNSUPPORTED_FORMAT_VERSION: 'UNSUPPORTED_FORMAT_VERSION',
   /** The file is not a Needle database (not SQLite at all, or SQLite without Needle's tables). */

@@ -54,6 +54,9 @@ export type {
   RestoreSourceOptions,
 } from './backup/restore-backup.js';
 export type { BackupSelection } from './backup/resolve-chain.js';
+export { pickRestorePoint } from './backup/restore-point.js';
+export type { ChosenPoint, PointCandidate, RestorePointSelection } from './backup/restore-point.js';
+export type { StopPoint } from './backup/apply-incremental.js';
 export type { RestoreInPlaceOptions, RestoreInPlaceReport } from './backup/restore-in-place.js';
 export type { CatalogSyncReport } from './backup/sync-catalog.js';
 export type { SampleSearchReport } from './backup/sample-searches.js';

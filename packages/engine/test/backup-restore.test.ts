@@ -92,7 +92,7 @@ describe('backups and restores', () => {
       keyId: null,
       pageKeyId: null,
       compression: 'gzip',
-      databaseFormatVersion: 1,
+      databaseFormatVersion: 2,
     });
     expect(points[0]!.manifest.objects.map((o) => o.role).sort()).toEqual([
       'database',

@@ -78,6 +78,7 @@ export function backupSettings(config: ServerConfig): BackupSettings {
           ? {}
           : { compressionLevel: backup.compressionLevel }),
         ...(backup.workDir === undefined ? {} : { workDir: backup.workDir }),
+        keepChangeValues: backup.keepChangeValues,
       };
     },
     async restoreKeys() {

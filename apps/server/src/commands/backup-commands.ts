@@ -19,6 +19,7 @@ type RestoreFlags = BackupFlags & {
   to?: string;
   inPlace?: boolean;
   at?: { seq?: number; time?: number };
+  until?: { seq?: number; time?: number };
 };
 
 /**
@@ -143,7 +144,7 @@ export function registerBackupCommands(program: Command): void {
       program
         .command('restore')
         .description(
-          'Restore a backup (by id, at or before --at, or the newest) into a new file or data directory, or in place',
+          'Restore a backup (by id, at or before --at, or the newest), or the exact state at a seq or time inside a chain (--until), into a new file or data directory, or in place',
         )
         .argument('[id]', 'the backup, as `needle backup list` shows it')
         .option(
@@ -158,11 +159,18 @@ export function registerBackupCommands(program: Command): void {
           '--at <seq|time>',
           'the newest backup at or before this change-log seq or ISO time',
           parsePoint,
+        )
+        .option(
+          '--until <seq|time>',
+          'point-in-time recovery: the exact state after this change-log seq, or after the last change at or before this ISO time, anywhere inside a chain (with an id: inside its chain)',
+          parsePoint,
         ),
     ),
     [
       'needle restore 20250101T120000000Z-i-3a9c51d2 --to /srv/needle-restored',
       'needle restore --at 2025-01-01T12:00:00Z --to restored.needle',
+      'needle restore --until 2025-01-01T12:34:56.789Z --to before-the-mistake.needle',
+      'needle restore --until 48210 --in-place',
       'needle restore --in-place --url http://127.0.0.1:8080 --api-key $KEY',
     ],
     exitCodesHelp(),
@@ -180,11 +188,18 @@ export function registerBackupCommands(program: Command): void {
           'Name the backup, or the point in time to restore.',
         );
       }
+      if (options.at !== undefined && options.until !== undefined) {
+        throw usage(
+          '--at and --until are alternatives',
+          '--at restores the newest backup at or before a point; --until restores that exact point.',
+        );
+      }
       const done = await withBackups(options, 'needle restore', 'restore', (b, progress) =>
         b.restore(
           {
             ...(id === undefined ? {} : { backupId: id }),
             ...(options.at === undefined ? {} : { at: options.at }),
+            ...(options.until === undefined ? {} : { until: options.until }),
             ...(options.to === undefined ? {} : { to: options.to }),
             inPlace: options.inPlace === true,
           },
@@ -196,8 +211,11 @@ export function registerBackupCommands(program: Command): void {
         return EXIT_CODES.OK;
       }
       const vectors = done.collections.reduce((sum, c) => sum + c.vectors, 0);
+      const what = done.point_in_time
+        ? `seq ${done.seq} (${done.created_at}) from backup ${done.backup_id} (`
+        : `backup ${done.backup_id} (seq ${done.seq}, `;
       console.log(
-        `restored backup ${done.backup_id} (seq ${done.seq}, chain of ${done.chain.length}, ${done.collections.length} collections, ${vectors.toLocaleString('en')} vectors) into ${done.path} in ${seconds(done.restore_ms)}`,
+        `restored ${what}chain of ${done.chain.length}, ${done.collections.length} collections, ${vectors.toLocaleString('en')} vectors) into ${done.path} in ${seconds(done.restore_ms)}`,
       );
       if (done.previous) console.log(`the replaced database is kept in ${done.previous}`);
       return EXIT_CODES.OK;

@@ -3,7 +3,7 @@ import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 
 import { ApiError } from '@needle/api';
 import type { BackupChoice } from '@needle/api';
-import { EngineError } from '@needle/engine';
+import { EngineError, pickRestorePoint } from '@needle/engine';
 import type { CatalogEntry, LocalDirectoryTarget } from '@needle/engine';
 
 /** `BACKUP_NOT_FOUND`: no such backup (or, with `null`, none at all) in the target. */
@@ -25,13 +25,27 @@ export function assertBackupExists(target: LocalDirectoryTarget, backupId: strin
 
 /**
  * The backup a restore takes: by id, or the database's newest catalogued backup at or before
- * a seq or a time, or its newest. `BACKUP_NOT_FOUND` when none fits.
+ * a seq or a time, or its newest. `BACKUP_NOT_FOUND` when none fits. With `to` (point-in-time
+ * recovery) the catalogued backup whose chain reaches that point (inside the named backup's
+ * chain when there is an id); `RESTORE_POINT_OUT_OF_RANGE` when none does.
  */
 export function chooseBackup(
   target: LocalDirectoryTarget,
   catalog: readonly CatalogEntry[],
   choice: BackupChoice,
 ): string {
+  if (choice.to !== undefined) {
+    const chosen = pickRestorePoint(
+      catalog.map((e) => e.manifest),
+      {
+        ...(choice.backupId === undefined ? {} : { backupId: choice.backupId }),
+        ...(choice.to.seq === undefined ? {} : { toSeq: choice.to.seq }),
+        ...(choice.to.time === undefined ? {} : { toTime: choice.to.time }),
+      },
+    );
+    assertBackupExists(target, chosen.backupId);
+    return chosen.backupId;
+  }
   if (choice.backupId !== undefined) {
     assertBackupExists(target, choice.backupId);
     return choice.backupId;

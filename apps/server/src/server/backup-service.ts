@@ -1,5 +1,6 @@
 import { ApiError } from '@needle/api';
 import type {
+  BackupChoice,
   BackupJob,
   BackupJobRequest,
   BackupJobResult,
@@ -12,6 +13,7 @@ import type {
   BackupProgress,
   CatalogEntry,
   Database,
+  RestorePointSelection,
   RetentionReport,
 } from '@needle/engine';
 import type { Logger } from 'pino';
@@ -294,12 +296,12 @@ export class BackupService implements BackupServices {
       }
       case 'restore':
         return request.inPlace
-          ? this.#restoreInPlace(backupId!)
-          : this.#restoreToFile(backupId!, destination!);
+          ? this.#restoreInPlace(backupId!, pointOf(request.to))
+          : this.#restoreToFile(backupId!, destination!, pointOf(request.to));
     }
   }
 
-  async #restoreInPlace(backupId: string): Promise<BackupJobResult> {
+  async #restoreInPlace(backupId: string, point: RestorePointSelection): Promise<BackupJobResult> {
     // Out of service from the start (before the keys are read): writes made meanwhile would be
     // lost by the restore.
     const report = await this.#deps.host.replace(async (db, report) => {
@@ -308,6 +310,7 @@ export class BackupService implements BackupServices {
       return db.restoreFrom({
         target: this.#target,
         backupId,
+        ...point,
         keys: [options.key, ...(options.keys ?? [])],
         sampleSearches: this.#deps.settings.sampleSearches,
         ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
@@ -331,6 +334,7 @@ export class BackupService implements BackupServices {
           backup: backupId,
           in_place: true,
           seq: report.seq,
+          point_in_time: report.pointInTime,
           previous: report.previous,
           job: job?.id ?? null,
         },
@@ -347,11 +351,16 @@ export class BackupService implements BackupServices {
     };
   }
 
-  async #restoreToFile(backupId: string, destination: string): Promise<BackupJobResult> {
+  async #restoreToFile(
+    backupId: string,
+    destination: string,
+    point: RestorePointSelection,
+  ): Promise<BackupJobResult> {
     const { settings } = this.#deps;
     const report = await restoreBackup({
       target: this.#target,
       backupId,
+      ...point,
       destination,
       keys: await settings.restoreKeys(),
       sampleSearches: settings.sampleSearches,
@@ -404,4 +413,10 @@ function scheduledRequest(kind: ScheduledJob): BackupJobRequest {
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'INTERNAL_ERROR';
+}
+
+/** A point-in-time restore's target as the engine takes it (empty: the backup itself). */
+function pointOf(to: BackupChoice['to']): RestorePointSelection {
+  if (to === undefined) return {};
+  return to.seq === undefined ? { toTime: to.time! } : { toSeq: to.seq };
 }

@@ -123,6 +123,38 @@ describe('needle backup and needle restore on a data directory', () => {
     ]);
     expect(statSync(dir('at-seq.needle')).isFile()).toBe(true);
 
+    // Point-in-time: ten changes into the incremental, and a point no chain covers.
+    const inside = listing.backups[0]!.seq_to + 10;
+    const until = await needle([
+      'restore',
+      '--until',
+      String(inside),
+      '--to',
+      dir('until'),
+      '--data',
+      data(),
+      '--no-progress',
+    ]);
+    expect(until).toMatch(
+      new RegExp(
+        `^restored seq ${inside} \\(\\S+\\) from backup ${listing.backups[1]!.id} \\(chain of 2, 1 collections, 310 vectors\\)`,
+      ),
+    );
+    expect((await exported(dir('until'))).trim().split('\n')).toHaveLength(310);
+    const beyond = await runNeedle([
+      'restore',
+      '--until',
+      String(listing.backups[1]!.seq_to + 100),
+      '--to',
+      dir('beyond'),
+      '--data',
+      data(),
+      '--no-progress',
+    ]);
+    expectNoStackTrace(beyond.stderr);
+    expect(beyond.code).toBe(1);
+    expect(beyond.stderr).toContain('no backup chain covers seq');
+
     const run = await runNeedle(['restore', full, '--in-place', '--data', data(), '--no-progress']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/the replaced database is kept in .*needle\.needle\.pre-restore-/);

@@ -305,6 +305,51 @@ describe('backups over REST', () => {
     expect(again).toMatchObject({ status: 400, body: { code: 'INVALID_INPUT' } });
   });
 
+  it('restores a point inside the incremental (to_seq) and refuses one no chain covers', async () => {
+    const list = await call<Listing>('GET', '/v1/admin/backups');
+    const fullSeq = list.body.backups.find((b) => b.id === full)!.seq_to;
+    const done = await finished(
+      (
+        await call<Job>('POST', '/v1/admin/backups/restore', {
+          to_seq: fullSeq + 5,
+          destination: 'inside.needle',
+        })
+      ).body,
+    );
+    expect(done.state).toBe('succeeded');
+    expect(done.result).toMatchObject({
+      backup_id: incremental,
+      chain: [full, incremental],
+      seq: fullSeq + 5,
+      point_in_time: true,
+    });
+    const copy = await Database.open(join(dir.path, 'data', 'restored', 'inside.needle'));
+    try {
+      const docs = copy.collection('docs');
+      expect(docs.stats().count).toBe(25);
+      expect(docs.get('w4')).not.toBeNull();
+      expect(docs.get('w5')).toBeNull();
+      expect(docs.get('v3')).not.toBeNull();
+    } finally {
+      await copy.close();
+    }
+    expect(
+      await call('POST', '/v1/admin/backups/restore', {
+        to_seq: 1_000_000,
+        destination: 'beyond.needle',
+      }),
+    ).toMatchObject({ status: 422, body: { code: 'RESTORE_POINT_OUT_OF_RANGE' } });
+    expect(
+      await call('POST', '/v1/admin/backups/restore', {
+        to_seq: fullSeq + 5,
+        at_seq: fullSeq,
+        destination: 'both.needle',
+      }),
+    ).toMatchObject({ status: 400, body: { code: 'INVALID_INPUT' } });
+    const audit = await call<Audit>('GET', '/v1/admin/audit?action=backups.restore');
+    expect(audit.body.entries.some((e) => e.detail?.to_seq === fullSeq + 5)).toBe(true);
+  });
+
   it('restores in place: /ready answers 503 with progress, then 200 with the data of the backup', async () => {
     const before = await call('GET', '/v1/collections/docs/vectors/v5');
     expect(before.status).toBe(200);

@@ -9,10 +9,15 @@ import type {
 /** What a backup job does. */
 export type BackupJobKind = 'backup' | 'verify' | 'restore';
 
-/** Which backup a restore takes: by id, or the newest at or before a seq or a time. */
+/**
+ * Which backup a restore takes: by id, or the newest at or before a seq or a time (`at`); or,
+ * with `to`, the exact state at a seq or time inside a chain (point-in-time recovery, with
+ * `backupId` inside that backup's chain).
+ */
 export interface BackupChoice {
   backupId?: string;
   at?: { seq?: number; time?: number };
+  to?: { seq?: number; time?: number };
 }
 
 /** A job to start (see {@link BackupServices.start}). */

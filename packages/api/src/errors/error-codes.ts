@@ -91,6 +91,10 @@ export const ERROR_STATUS = {
   BACKUP_CORRUPT: 422,
   /** A backup written by a newer Needle. */
   UNSUPPORTED_FORMAT_VERSION: 422,
+  /** No backup chain covers the seq or time of a point-in-time restore (before every full backup, after the newest). */
+  RESTORE_POINT_OUT_OF_RANGE: 422,
+  /** The point lies inside a backup that restores only whole (no value log in it, or a collection dropped within it). */
+  RESTORE_POINT_UNAVAILABLE: 422,
   RATE_LIMIT_EXCEEDED: 429,
   /** The database is opening, recovering or restoring. */
   NOT_READY: 503,

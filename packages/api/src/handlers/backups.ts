@@ -233,6 +233,7 @@ export function restoreResult(
     chain: r.chain,
     seq: r.seq,
     created_at: iso(r.createdAt),
+    point_in_time: r.pointInTime,
     in_place: inPlace,
     path,
     previous,
@@ -284,6 +285,12 @@ export async function restoreBackup(
           at:
             body.at_seq === undefined ? { time: Date.parse(body.at_time!) } : { seq: body.at_seq },
         }),
+    ...(body.to_seq === undefined && body.to_time === undefined
+      ? {}
+      : {
+          to:
+            body.to_seq === undefined ? { time: Date.parse(body.to_time!) } : { seq: body.to_seq },
+        }),
   };
   const request: BackupJobRequest =
     body.destination === undefined
@@ -295,6 +302,8 @@ export async function restoreBackup(
     backup: body.backup_id ?? null,
     at_seq: body.at_seq ?? null,
     at_time: body.at_time ?? null,
+    to_seq: body.to_seq ?? null,
+    to_time: body.to_time ?? null,
     in_place: body.in_place === true,
     destination: body.destination ?? null,
   });

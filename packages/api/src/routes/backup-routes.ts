@@ -77,11 +77,11 @@ export const backupRoutes: readonly ApiRoute[] = [
     method: 'POST',
     path: '/admin/backups/restore',
     summary:
-      'Start a restore to a new file, or in place (the server is not ready until the verified copy is swapped in and open) (audited)',
+      'Start a restore to a new file, or in place (the server is not ready until the verified copy is swapped in and open), of a backup or of any point inside a chain (to_seq, to_time) (audited)',
     body: restoreBackupBody,
     status: 202,
     response: jobSchema,
-    errors: ['OPERATION_IN_PROGRESS', 'BACKUP_NOT_FOUND'],
+    errors: ['OPERATION_IN_PROGRESS', 'BACKUP_NOT_FOUND', 'RESTORE_POINT_OUT_OF_RANGE'],
     handle: (rt, input) => restoreBackup(rt, input.body, input),
   }),
   defineRoute({

@@ -79,6 +79,13 @@ export const restoreBackupBody = z
     /** Otherwise the newest backup taken at or before this ISO time. */
     at_time: z.iso.datetime({ offset: true }).optional(),
     /**
+     * Point-in-time recovery: the exact state after the change with this seq, anywhere from a
+     * full backup to the newest incremental built on it (with `backup_id`, inside its chain).
+     */
+    to_seq: z.number().int().min(0).optional(),
+    /** Point-in-time recovery: the state after the last change committed at or before this ISO time. */
+    to_time: z.iso.datetime({ offset: true }).optional(),
+    /**
      * Replace the served database: the server is not ready (503) until the restored copy is
      * verified, swapped in and open. Writes made after the backup are lost.
      */
@@ -98,7 +105,18 @@ export const restoreBackupBody = z
   .refine((b) => [b.backup_id, b.at_seq, b.at_time].filter((v) => v !== undefined).length <= 1, {
     message: 'give at most one of "backup_id", "at_seq" and "at_time"',
     path: ['backup_id'],
-  });
+  })
+  .refine(
+    (b) =>
+      (b.to_seq === undefined || b.to_time === undefined) &&
+      (b.to_seq === undefined && b.to_time === undefined
+        ? true
+        : b.at_seq === undefined && b.at_time === undefined),
+    {
+      message: 'give at most one of "to_seq" and "to_time", and neither with "at_seq" or "at_time"',
+      path: ['to_seq'],
+    },
+  );
 
 /** What a finished backup job produced. */
 export const backupResultSchema = z.object({
@@ -134,8 +152,12 @@ export const restoreResultSchema = z.object({
   backup_id: z.string(),
   /** The backups applied, full backup first. */
   chain: z.array(z.string()),
+  /** The change-log seq of the state restored. */
   seq: z.number().int(),
+  /** The time of that state: the backup's, or for a point inside it its last change's commit time. */
   created_at: z.string(),
+  /** True when the restore stopped inside the backup (`to_seq` / `to_time`). */
+  point_in_time: z.boolean(),
   in_place: z.boolean(),
   /** The restored database file. */
   path: z.string(),

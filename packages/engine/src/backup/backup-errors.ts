@@ -93,3 +93,48 @@ export function inBackupTerms(err: unknown, backupId: string, object: string): u
   }
   return err;
 }
+
+/** Why a restore cannot stop inside a backup, as `details.reason` of `RESTORE_POINT_UNAVAILABLE`. */
+export type PointUnavailableReason =
+  /** The incremental carries no value log (taken before format 2, or after values were pruned). */
+  | 'no-values'
+  /** A collection was dropped inside the backup's span: its history went with it. */
+  | 'collection-dropped';
+
+/** A `RESTORE_POINT_UNAVAILABLE` error: the point is inside `backupId`, which cannot stop there. */
+export function pointUnavailable(
+  backupId: string,
+  reason: PointUnavailableReason,
+  why: string,
+  details: Record<string, unknown> = {},
+): EngineError {
+  return new EngineError(
+    'RESTORE_POINT_UNAVAILABLE',
+    `cannot restore to a point inside backup ${backupId}: ${why}`,
+    {
+      help: `Restore to the end of backup ${backupId} or of the backup it builds on (their seqs are in the backup list). Backups taken from now on carry every change's value.`,
+      details: { backupId, reason, ...details },
+    },
+  );
+}
+
+/** A `RESTORE_POINT_OUT_OF_RANGE` error: no chain in the target covers the point asked for. */
+export function pointOutOfRange(
+  point: string,
+  unit: 'seq' | 'time',
+  ranges: readonly { backupId: string; from: number; to: number }[],
+): EngineError {
+  const show = (v: number): string => (unit === 'seq' ? String(v) : new Date(v).toISOString());
+  const shown = ranges
+    .slice(-5)
+    .map((r) => `${show(r.from)}..${show(r.to)} (up to ${r.backupId})`)
+    .join(', ');
+  return new EngineError(
+    'RESTORE_POINT_OUT_OF_RANGE',
+    `no backup chain covers ${point}${ranges.length > 0 ? `; the chains cover ${unit === 'seq' ? 'seqs' : 'times'} ${shown}` : ': the target holds no backup of this database'}`,
+    {
+      help: 'Pick a point between a full backup and the last incremental built on it (after the full backup, at most the newest backup); changes after the newest backup are in no backup.',
+      details: { point, ranges: ranges.slice(-20) },
+    },
+  );
+}

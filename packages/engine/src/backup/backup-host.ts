@@ -28,6 +28,11 @@ export interface BackupHost {
 
 const running = new WeakMap<Database, string>();
 
+/** Whether a backup operation of `db` runs now. */
+export function backupRunning(db: Database): boolean {
+  return running.has(db);
+}
+
 /**
  * Runs one backup operation at a time per database; another one meanwhile is refused with
  * `OPERATION_IN_PROGRESS` (the scheduler retries later).

@@ -43,6 +43,14 @@ export interface BackupManagerOptions {
   compressionLevel?: number;
   /** Scratch space (default: `<database>-backup-work`, removed after each job). Needs room for a copy of the database. */
   workDir?: string;
+  /**
+   * Keep the database's value log whole (default false). The value log holds what every change
+   * wrote, so incrementals can carry every version and restores stop at any seq; after each
+   * backup the values at or below every target's chain head are dropped — backups hold them,
+   * and no incremental to come needs them (docs/adr/0022). True keeps them (the file grows by
+   * every vector ever written).
+   */
+  keepChangeValues?: boolean;
 }
 
 /** The outcome of {@link BackupManager.verify}: the report, or why the backup is not restorable. */
@@ -111,6 +119,7 @@ export class BackupManager {
           compressionLevel: this.#options.compressionLevel,
           workBase: this.#workBase,
           ownedWorkBase: this.#options.workDir === undefined,
+          keepChangeValues: this.#options.keepChangeValues ?? false,
         },
         options,
       ),

@@ -18,7 +18,7 @@ import {
   rekeyConnection,
   type Connection,
 } from '../storage/sqlite/open-connection.js';
-import { applyIncremental } from './apply-incremental.js';
+import { applyIncremental, type StopPoint } from './apply-incremental.js';
 import { backupCorrupt, inBackupTerms } from './backup-errors.js';
 import type { BackupManifest, BackupObject } from './backup-manifest.js';
 import { downloadObject, type BackupKeys } from './backup-objects.js';
@@ -36,6 +36,12 @@ export interface BuiltCopy {
   fileKey: ResolvedKey | null;
   /** Saved indexes placed beside the copy (the others are rebuilt on open). */
   indexes: number;
+  /** The change-log seq the copy is at. */
+  seq: number;
+  /** When stopped inside the last backup: the commit time of the last change applied (or null). */
+  at: number | null;
+  /** The copy's collections and vector counts. */
+  collections: { name: string; vectors: number }[];
 }
 
 /**
@@ -54,6 +60,8 @@ export async function buildRestoredCopy(args: {
   copyPath: string;
   /** Re-encrypt the copy under this key; undefined keeps the key of the backed-up pages. */
   fileKey: ResolvedKey | null | undefined;
+  /** Stop inside the last (incremental) backup of the chain at this point (docs/adr/0022). */
+  stop?: StopPoint | null;
   progress: RestoreProgress;
 }): Promise<BuiltCopy> {
   const { chain, keys, copyPath, progress } = args;
@@ -107,6 +115,8 @@ export async function buildRestoredCopy(args: {
     throw backupCorrupt(full.id, 'payload', 'its database copy does not open', { cause: err });
   }
   const replaced = new Set<string>();
+  let reached = { seq: last.seqTo, at: null as number | null };
+  let collections: { name: string; vectors: number }[] = [];
   try {
     // A scratch file: durability comes from one fsync at the end, not per transaction.
     conn.pragma('synchronous=OFF');
@@ -114,14 +124,31 @@ export async function buildRestoredCopy(args: {
     checkCounts(conn, full);
     for (const incremental of chain.slice(1)) {
       const object = role(incremental, 'changes');
+      const stop = incremental === last ? (args.stop ?? undefined) : undefined;
       await restoreObject(args, incremental, object, async (plain) => {
-        const applied = await applyIncremental(conn, incremental.id, readFrames(plain), (done) =>
-          progress('apply', done, null),
+        const applied = await applyIncremental(
+          conn,
+          incremental.id,
+          readFrames(plain),
+          (done) => progress('apply', done, null),
+          stop,
         );
         for (const name of applied.replaced) replaced.add(name);
+        reached = { seq: applied.seq, at: applied.at };
       });
-      checkCounts(conn, incremental);
+      // Stopped inside it, the copy is at another point than the manifest describes.
+      if (stop) checkSeq(conn, incremental, reached.seq);
+      else checkCounts(conn, incremental);
     }
+    if (args.stop && chain.length < 2) {
+      throw new EngineError('INTERNAL_ERROR', 'a restore cannot stop inside a full backup', {
+        help: 'This is a bug: the restore point selection chose a full backup to stop inside.',
+      });
+    }
+    collections = readSnapshotFacts(conn).collections.map((c) => ({
+      name: c.name,
+      vectors: c.vectors,
+    }));
     const fileKey = args.fileKey === undefined ? pageKey : args.fileKey;
     if (fileKey !== null && fileKey.keyId !== pageKey?.keyId) {
       progress('encrypt', 0, null);
@@ -148,7 +175,7 @@ export async function buildRestoredCopy(args: {
 
   const fileKey = args.fileKey === undefined ? pageKey : args.fileKey;
   const indexes = await placeIndexes(args, full, last, replaced, fileKey);
-  return { fileKey, indexes };
+  return { fileKey, indexes, seq: reached.seq, at: reached.at, collections };
 }
 
 /** Downloads one object, checks it, opens its seal and hands the decompressed payload to `use`. */
@@ -233,6 +260,18 @@ function checkCounts(conn: Connection, manifest: BackupManifest): void {
         ? `the restored copy is at seq ${facts.seq}, the manifest says ${manifest.seqTo}`
         : 'the restored collections or vector counts differ from the manifest',
       { details: { found: facts.collections.map((c) => ({ name: c.name, vectors: c.vectors })) } },
+    );
+  }
+}
+
+/** A copy stopped inside `manifest` must be at the seq it stopped at. */
+function checkSeq(conn: Connection, manifest: BackupManifest, seq: number): void {
+  const found = readSnapshotFacts(conn).seq;
+  if (found !== seq) {
+    throw backupCorrupt(
+      manifest.id,
+      'verification',
+      `the restored copy is at seq ${found}, the restore stopped at ${seq}`,
     );
   }
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import { createResolvedKey } from '../crypto/resolved-key.js';
 import { sealChunks } from '../crypto/sealed-file.js';
-import { encodeMutationChunks } from '../storage/sqlite/mutation-codec.js';
+import { encodeMutationChunks, encodeMutations } from '../storage/sqlite/mutation-codec.js';
 import { openConnection, type Connection } from '../storage/sqlite/open-connection.js';
 import type { Mutation } from '../storage/storage.js';
 import { chainBroken } from './backup-errors.js';
@@ -31,7 +31,16 @@ type VectorRow = [
   metadata: string | null,
   expiresAt: number | null,
 ];
-type ChangeRowTuple = [seq: number, op: ChangeRow['op'], key: number, id: string, at: number];
+type ChangeRowTuple = [
+  seq: number,
+  op: ChangeRow['op'],
+  key: number,
+  id: string,
+  at: number,
+  vector: Buffer | null,
+  metadata: string | null,
+  expiresAt: number | null,
+];
 
 /**
  * An incremental backup's payload, read in one read transaction of a connection of its own
@@ -65,8 +74,25 @@ export async function captureIncremental(
       );
     }
     const before = new Map(parent.collections.map((c) => [c.name, c.createdAt]));
+    const valuesFrom = conn
+      .prepare<[], string>(`SELECT value FROM meta WHERE key = 'change_values_from'`)
+      .pluck()
+      .get();
+    // The value log holds every change above its floor: all of this span, or the span is not
+    // recoverable seq by seq (a file from before format 2, or values pruned too far).
+    const versions =
+      valuesFrom !== undefined &&
+      Number(valuesFrom) <= parent.seqTo &&
+      conn
+        .prepare<[number], number>(
+          `SELECT 1 FROM changes c LEFT JOIN change_values v ON v.seq = c.seq
+           WHERE c.seq > ? AND c.op <> 'delete' AND v.seq IS NULL LIMIT 1`,
+        )
+        .pluck()
+        .get(parent.seqTo) === undefined;
     const header: IncrementalHeader = {
-      version: 1,
+      version: 2,
+      versions,
       seqFrom: parent.seqTo,
       seqTo: facts.seq,
       systemLogFrom: parent.systemLogSeq,
@@ -91,6 +117,7 @@ export async function captureIncremental(
       changes: 0,
       systemRecords: 0,
       systemLogEntries: 0,
+      versions: 0,
     };
     const frames = function* (): Generator<Uint8Array> {
       const emit = (f: Buffer): Buffer => {
@@ -104,7 +131,7 @@ export async function captureIncremental(
         // Records carried: the changed keys, or every vector of a collection carried whole.
         let records = 0;
         const after = c.mode === 'replace' ? null : parent.seqTo;
-        for (const chunk of collectionFrames(conn, c.name, after, totals)) {
+        for (const chunk of collectionFrames(conn, c.name, after, totals, versions)) {
           if (chunk.kind === (after === null ? FRAME.puts : FRAME.deletes)) records += chunk.count;
           yield emit(chunk.frame);
         }
@@ -196,6 +223,7 @@ function* collectionFrames(
   collection: string,
   after: number | null,
   totals: IncrementalTrailer,
+  versions: boolean,
 ): Generator<{ kind: number; count: number; frame: Buffer }> {
   if (after !== null) {
     const keys = conn
@@ -246,7 +274,9 @@ function* collectionFrames(
   }
   const changes = conn
     .prepare<[string, number], ChangeRowTuple>(
-      'SELECT seq, op, key, id, at FROM changes WHERE collection = ? AND seq > ? ORDER BY seq',
+      `SELECT c.seq, c.op, c.key, c.id, c.at, v.vector, v.metadata, v.expires_at
+       FROM changes c LEFT JOIN change_values v ON v.seq = c.seq
+       WHERE c.collection = ? AND c.seq > ? ORDER BY c.seq`,
     )
     .raw()
     .iterate(collection, after ?? 0);
@@ -257,6 +287,21 @@ function* collectionFrames(
       kind: FRAME.changes,
       count: batch.length,
       frame: frame(FRAME.changes, encodeChangeRows(rows)),
+    };
+    if (!versions) continue;
+    // Each change's value, in the same order: the restore replays them up to the seq it stops at.
+    const values = batch.map(([, op, key, id, , vector, metadata, expiresAt]): Mutation => {
+      if (op === 'delete') return { op, key, id };
+      if (op === 'metadata') return { op, key, id, metadata };
+      // Checked before the header said `versions`: every put of the span has its value.
+      if (vector === null) throw new Error(`the value log has no vector for a put of key ${key}`);
+      return { op, key, id, vector: blobToFloat32(vector), metadata, expiresAt };
+    });
+    totals.versions! += values.length;
+    yield {
+      kind: FRAME.versions,
+      count: values.length,
+      frame: frame(FRAME.versions, encodeMutations(values)),
     };
   }
 }

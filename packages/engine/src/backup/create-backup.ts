@@ -50,6 +50,8 @@ export interface BackupSettings {
   workBase: string;
   /** The base is the database's own (see `withWorkDir`). */
   ownedWorkBase: boolean;
+  /** Keep the value log whole instead of pruning what every target's chain already holds. */
+  keepChangeValues: boolean;
 }
 
 /**
@@ -152,6 +154,7 @@ export async function createBackup(
     });
 
     const objects: BackupObject[] = [];
+    let manifest: BackupManifest;
     try {
       for (const s of kept) {
         const name = objectName(id, basename(s.file));
@@ -168,7 +171,7 @@ export async function createBackup(
         });
       }
       const salt = saltPath(host.path);
-      const manifest: BackupManifest = {
+      manifest = {
         formatVersion: BACKUP_FORMAT_VERSION,
         id,
         type,
@@ -194,12 +197,29 @@ export async function createBackup(
       await writeManifest(target, manifest, settings.sealKey, workDir);
       await catalog.put({ manifest, target: target.description, lastVerification: null });
       await catalog.setHead(target.description, { backupId: id, seqTo: manifest.seqTo });
-      progress('done', 1, 1);
-      return manifest;
     } catch (err) {
       await removeBackupObjects(target, id).catch(() => undefined);
       throw err;
     }
+    if (!settings.keepChangeValues) await pruneValues(host, catalog);
+    progress('done', 1, 1);
+    return manifest;
+  }
+}
+
+/**
+ * Drops the values every target's chain already holds: each target's next incremental builds
+ * on its head and carries the changes after it, so no value at or below the lowest head is
+ * needed again (docs/adr/0022). A failure only postpones this to the next backup.
+ */
+async function pruneValues(host: BackupHost, catalog: BackupCatalog): Promise<void> {
+  const heads = Object.values((await catalog.state()).heads);
+  if (heads.length === 0 || !host.storage.pruneChangeValues) return;
+  const floor = Math.min(...heads.map((h) => h.seqTo));
+  try {
+    await host.storage.pruneChangeValues(floor);
+  } catch {
+    // The backup is complete; the values are dropped after the next one.
   }
 }
 

@@ -22,6 +22,12 @@ export const FRAME = {
   systemLog: 7,
   /** JSON {@link IncrementalTrailer}: last frame, so a payload cut at a frame boundary shows. */
   end: 8,
+  /**
+   * Mutation chunk (header version 2 with `versions`): what each change of the `changes` frame
+   * just before it wrote, one mutation per change row in the same order — the value log that
+   * lets a restore stop at any seq inside the backup (docs/adr/0022).
+   */
+  versions: 9,
 } as const;
 
 /** A frame kind. */
@@ -29,7 +35,8 @@ export type FrameKind = (typeof FRAME)[keyof typeof FRAME];
 
 /** What an incremental backup's first frame says. */
 export interface IncrementalHeader {
-  version: 1;
+  /** 1: no value log; 2: `versions` says whether every change's value is carried. */
+  version: 1 | 2;
   seqFrom: number;
   seqTo: number;
   /** System-log seq the parent covered and this one covers. */
@@ -39,6 +46,12 @@ export interface IncrementalHeader {
   collections: { name: string; createdAt: number; config: string; mode: 'changes' | 'replace' }[];
   /** Per system log, the lowest seq still kept: entries below it were pruned. */
   logFloors: { log: string; minSeq: number }[];
+  /**
+   * Every change row is followed by its value (`versions` frames), so a restore can stop at any
+   * seq between `seqFrom` and `seqTo`. False (or absent, version 1) when the database's value log
+   * did not reach back to `seqFrom` (written before format 2, or pruned).
+   */
+  versions?: boolean;
 }
 
 /** What the last frame says: the totals the frames before it must add up to. */
@@ -49,6 +62,8 @@ export interface IncrementalTrailer {
   changes: number;
   systemRecords: number;
   systemLogEntries: number;
+  /** Values carried in `versions` frames (absent before header version 2). */
+  versions?: number;
 }
 
 /** One change-log row as a backup carries it. */

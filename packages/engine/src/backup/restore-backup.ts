@@ -5,13 +5,15 @@ import type { Keyring } from '../crypto/keyring.js';
 import type { ResolvedKey } from '../crypto/resolved-key.js';
 import type { Database } from '../database.js';
 import { EngineError } from '../errors.js';
-import { backupCorrupt } from './backup-errors.js';
+import type { StopPoint } from './apply-incremental.js';
+import { backupCorrupt, pointOutOfRange } from './backup-errors.js';
 import { BackupCatalog } from './backup-catalog.js';
 import type { BackupManifest } from './backup-manifest.js';
 import { backupKeys, type BackupKeys } from './backup-objects.js';
 import type { BackupTarget } from './backup-target.js';
 import { buildRestoredCopy } from './build-restored-copy.js';
 import { resolveChain, selectBackup, type BackupSelection } from './resolve-chain.js';
+import { selectRestorePoint, type RestorePointSelection } from './restore-point.js';
 import { runSampleSearches, searchesFailed, type SampleSearchReport } from './sample-searches.js';
 import { syncCatalog } from './sync-catalog.js';
 
@@ -30,8 +32,12 @@ export interface BackupProgress {
   total: number | null;
 }
 
-/** Options shared by restores and verifications. */
-export interface RestoreSourceOptions extends BackupSelection {
+/**
+ * Options shared by restores and verifications. `toSeq` / `toTime` (docs/adr/0022) restore the
+ * state at that exact point of a chain instead of at a backup: with `backupId`, inside that
+ * backup's chain; alone, in whichever chain reaches it. They exclude `at`.
+ */
+export interface RestoreSourceOptions extends BackupSelection, RestorePointSelection {
   /** Where the backups are. */
   target: BackupTarget;
   /**
@@ -57,9 +63,14 @@ export interface RestoreReport {
   backupId: string;
   /** The chain applied, full backup first. */
   chain: string[];
-  /** Change-log seq and time of the state restored. */
+  /**
+   * Change-log seq and time of the state restored: the backup's, or for a point inside it the
+   * point's (the commit time of its last change).
+   */
   seq: number;
   createdAt: number;
+  /** True when the restore stopped inside the backup (a point-in-time restore). */
+  pointInTime: boolean;
   /** The restored database's key id, or null when it is not encrypted. */
   keyId: string | null;
   collections: { name: string; vectors: number }[];
@@ -95,8 +106,30 @@ export async function prepareRestoredCopy(args: {
   const progress = (phase: string, done: number, total: number | null): void =>
     options.onProgress?.({ backupId, phase, done, total });
   progress('chain', 0, null);
-  backupId = await selectBackup(options.target, options, workDir);
-  const chain = await resolveChain(options.target, backupId, keys, workDir);
+  let stop: StopPoint | null = null;
+  if (options.toSeq !== undefined || options.toTime !== undefined) {
+    if (options.at !== undefined) {
+      throw new EngineError('INVALID_INPUT', '`at` and `toSeq` / `toTime` are alternatives', {
+        help: '`at` picks the newest backup at or before a point; `toSeq` / `toTime` restore that exact point.',
+      });
+    }
+    const chosen = await selectRestorePoint(options.target, options, workDir);
+    backupId = chosen.backupId;
+    stop = chosen.stop;
+  } else {
+    backupId = await selectBackup(options.target, options, workDir);
+  }
+  let chain = await resolveChain(options.target, backupId, keys, workDir);
+  if (stop && chain.length < 2) {
+    // Named a full backup whose point was not its own: resolved from the listing, which may
+    // not have had this backup (a damaged manifest); the range check is then the chain's own.
+    throw pointOutOfRange(
+      stop.seq !== undefined ? `seq ${stop.seq}` : `time ${new Date(stop.time!).toISOString()}`,
+      stop.seq !== undefined ? 'seq' : 'time',
+      [{ backupId, from: chain[0]!.seqTo, to: chain[0]!.seqTo }],
+    );
+  }
+  if (stop) chain = checkInside(chain, stop);
   progress('chain', chain.length, chain.length);
   const built = await buildRestoredCopy({
     target: options.target,
@@ -105,6 +138,7 @@ export async function prepareRestoredCopy(args: {
     workDir,
     copyPath,
     fileKey: args.fileKey,
+    stop,
     progress,
   });
   const last = chain.at(-1)!;
@@ -137,21 +171,47 @@ export async function prepareRestoredCopy(args: {
         { details: { failures: searches.failures } },
       );
     }
-    await args.afterVerify?.(db, chain);
+    // Stopped inside the last backup, the copy descends from the one before it: the next
+    // incremental of the restored database builds on that (a fork from there).
+    await args.afterVerify?.(db, stop ? chain.slice(0, -1) : chain);
   } finally {
     await db.close();
   }
   return {
     backupId: last.id,
     chain: chain.map((m) => m.id),
-    seq: last.seqTo,
-    createdAt: last.createdAt,
+    seq: built.seq,
+    createdAt: stop ? (built.at ?? chain.at(-2)!.createdAt) : last.createdAt,
+    pointInTime: stop !== null,
     keyId: built.fileKey?.keyId ?? null,
-    collections: last.collections.map((c) => ({ name: c.name, vectors: c.vectors })),
+    collections: built.collections,
     indexes: built.indexes,
     searches,
     restoreMs: performance.now() - started,
   };
+}
+
+/**
+ * The stop point must lie strictly inside the chain's last backup (the manifests, read with
+ * the keys, are the truth; the listing only guided the choice).
+ */
+function checkInside(chain: BackupManifest[], stop: StopPoint): BackupManifest[] {
+  const last = chain.at(-1)!;
+  const parent = chain.at(-2)!;
+  const inside =
+    stop.seq !== undefined
+      ? parent.seqTo < stop.seq && stop.seq < last.seqTo
+      : parent.createdAt < stop.time! && stop.time! < last.createdAt;
+  if (inside) return chain;
+  throw pointOutOfRange(
+    stop.seq !== undefined ? `seq ${stop.seq}` : `time ${new Date(stop.time!).toISOString()}`,
+    stop.seq !== undefined ? 'seq' : 'time',
+    [
+      stop.seq !== undefined
+        ? { backupId: last.id, from: chain[0]!.seqTo, to: last.seqTo }
+        : { backupId: last.id, from: chain[0]!.createdAt, to: last.createdAt },
+    ],
+  );
 }
 
 /**

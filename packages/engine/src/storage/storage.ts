@@ -60,6 +60,11 @@ export interface Storage {
   readSystemLog(log: string, query?: SystemLogQuery): SystemLogEntry[];
   /** Deletes the entries of a log with `seq < beforeSeq`; resolves with how many went. */
   pruneSystemLog(log: string, beforeSeq: number): Promise<number>;
+  /**
+   * Drops the value log's entries at or below `throughSeq` (docs/adr/0022); resolves with how
+   * many went. Only stores that keep a value log (the SQLite file) have it.
+   */
+  pruneChangeValues?(throughSeq: number): Promise<number>;
 }
 
 /** One system record: a key and its JSON value. */

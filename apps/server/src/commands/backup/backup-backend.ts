@@ -40,6 +40,8 @@ export interface BackupSummaryRecord {
 export interface RestoreRequest {
   backupId?: string;
   at?: { seq?: number; time?: number };
+  /** Point-in-time recovery: the exact state at this seq or time inside a chain. */
+  until?: { seq?: number; time?: number };
   /** A new file (embedded: a path; a directory means `<dir>/needle.needle`; remote: a name under the server's restore directory). */
   to?: string;
   inPlace: boolean;

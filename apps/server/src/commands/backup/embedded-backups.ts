@@ -116,6 +116,8 @@ export class EmbeddedBackups implements BackupBackend {
     const selection = {
       ...(request.backupId === undefined ? {} : { backupId: request.backupId }),
       ...(request.at === undefined ? {} : { at: request.at }),
+      ...(request.until?.seq === undefined ? {} : { toSeq: request.until.seq }),
+      ...(request.until?.time === undefined ? {} : { toTime: request.until.time }),
     };
     if (request.inPlace) {
       const db = await this.#database();

@@ -64,6 +64,10 @@ export class RemoteBackups implements BackupBackend {
       ...(request.at?.time === undefined
         ? {}
         : { at_time: new Date(request.at.time).toISOString() }),
+      ...(request.until?.seq === undefined ? {} : { to_seq: request.until.seq }),
+      ...(request.until?.time === undefined
+        ? {}
+        : { to_time: new Date(request.until.time).toISOString() }),
       ...(request.inPlace ? { in_place: true } : { destination: request.to }),
     });
     const done = (await this.#follow(job, onProgress)) as RestoreDone;

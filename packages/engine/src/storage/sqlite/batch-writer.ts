@@ -33,6 +33,9 @@ export class BatchWriter {
       ),
       dropCollection: db.prepare<[string]>('DELETE FROM collections WHERE name = ?'),
       dropVectors: db.prepare<[string]>('DELETE FROM vectors WHERE collection = ?'),
+      dropValues: db.prepare<[string]>(
+        'DELETE FROM change_values WHERE seq IN (SELECT seq FROM changes WHERE collection = ?)',
+      ),
       dropChanges: db.prepare<[string]>('DELETE FROM changes WHERE collection = ?'),
       put: db.prepare<[string, number, string, Buffer, string | null, number | null]>(
         `INSERT INTO vectors (collection, key, id, vector, metadata, expires_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -45,6 +48,15 @@ export class BatchWriter {
       ),
       change: db.prepare<[number, string, string, number, string, number]>(
         'INSERT INTO changes (seq, collection, op, key, id, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      value: db.prepare<[number, Buffer | null, string | null, number | null]>(
+        'INSERT INTO change_values (seq, vector, metadata, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      pruneValues: db.prepare<[number]>('DELETE FROM change_values WHERE seq <= ?'),
+      valuesFrom: db.prepare<[string]>(
+        `INSERT INTO meta (key, value) VALUES ('change_values_from', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value
+         WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)`,
       ),
       systemPut: db.prepare<[string, string, string, number]>(
         `INSERT INTO system_records (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)
@@ -116,6 +128,11 @@ export class BatchWriter {
       }
       case 'log-prune':
         return sql.logPrune.run(op.log, op.beforeSeq).changes;
+      case 'values-prune': {
+        const removed = sql.pruneValues.run(op.throughSeq).changes;
+        sql.valuesFrom.run(String(op.throughSeq));
+        return removed;
+      }
       case 'create':
         if (sql.hasCollection.get(op.name) !== undefined) {
           throw new EngineError('COLLECTION_EXISTS', `collection "${op.name}" already exists`, {
@@ -131,6 +148,7 @@ export class BatchWriter {
         return undefined;
       case 'drop':
         sql.dropVectors.run(op.name);
+        sql.dropValues.run(op.name);
         sql.dropChanges.run(op.name);
         sql.dropCollection.run(op.name);
         return undefined;
@@ -160,6 +178,9 @@ export class BatchWriter {
     }
     this.#lastSeq += 1;
     sql.change.run(this.#lastSeq, collection, m.op, m.key, m.id, at);
+    // The value log (docs/adr/0022): what this change wrote, so a backup can carry every version.
+    if (m.op === 'put') sql.value.run(this.#lastSeq, m.vector, m.metadata, m.expiresAt);
+    else if (m.op === 'metadata') sql.value.run(this.#lastSeq, null, m.metadata, null);
   }
 
   #assertCollection(name: string): void {

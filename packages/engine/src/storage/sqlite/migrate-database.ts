@@ -10,7 +10,7 @@ import type { Connection } from './open-connection.js';
  * into the `meta` table; a file with a higher number was written by a newer build and is
  * refused untouched (docs/adr/0007 says when to bump it).
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /**
  * The committed migrations (`packages/engine/drizzle/`). Resolved from this module's URL,

@@ -64,6 +64,23 @@ export const changes = sqliteTable(
   (t) => [index('changes_collection_seq').on(t.collection, t.seq)],
 );
 
+/**
+ * The value log: what each `put` and `metadata` change of the change log wrote, by the change's
+ * `seq` (a `delete` needs no row: its change row is the tombstone). It makes the states between
+ * two backups recoverable (point-in-time restore, docs/adr/0022). Rows exist for every such
+ * change above the `change_values_from` entry of `meta`; rows at or below it may have been
+ * pruned (or predate the format that writes them).
+ */
+export const changeValues = sqliteTable('change_values', {
+  seq: integer('seq').primaryKey(),
+  /** The float32 vector a `put` wrote; null for a `metadata` change. */
+  vector: blob('vector', { mode: 'buffer' }),
+  /** The metadata written (JSON text), or null. */
+  metadata: text('metadata'),
+  /** The expiry a `put` wrote, ms since the epoch, or null. */
+  expiresAt: integer('expires_at'),
+});
+
 /** Facts about the file itself; `format_version` is written by the migrations. */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),

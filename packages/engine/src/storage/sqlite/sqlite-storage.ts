@@ -257,6 +257,15 @@ export class SqliteStorage implements Storage {
     return this.#write({ kind: 'log-prune', log, beforeSeq }, `prune the ${log} log`);
   }
 
+  /**
+   * Drops the values the value log holds for changes at or below `throughSeq` (docs/adr/0022):
+   * backups that carry them exist, and no incremental to come starts below it. Resolves with the
+   * number of values removed.
+   */
+  pruneChangeValues(throughSeq: number): Promise<number> {
+    return this.#write({ kind: 'values-prune', throughSeq }, 'prune the value log');
+  }
+
   checkpoint(): Promise<CheckpointStats> {
     return this.#checkpoint('manual');
   }

@@ -35,7 +35,12 @@ export type WriteOp =
   /** Resolves with the seq of the last entry appended. */
   | { kind: 'log-append'; log: string; entries: string[] }
   /** Resolves with the number of entries removed. */
-  | { kind: 'log-prune'; log: string; beforeSeq: number };
+  | { kind: 'log-prune'; log: string; beforeSeq: number }
+  /**
+   * Drops the value log's rows at or below `throughSeq` and records that it starts there;
+   * resolves with the number of rows removed.
+   */
+  | { kind: 'values-prune'; throughSeq: number };
 
 /**
  * The outcome of one {@link WriteOp}: the last change-log seq it wrote (for `log-append` the
