@@ -1,6 +1,7 @@
 # The Needle server. Build from the repository root:
 #   docker build -f docker/server.Dockerfile -t needle-server .
-# Stage 1 compiles the native addons and the TypeScript; stage 2 keeps only what runs.
+# Stage 1 compiles the native addons, the TypeScript and the console's static build (the
+# server serves it at /console); stage 2 keeps only what runs.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
@@ -8,7 +9,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund \
-  && npx turbo run build --filter=@needle/server... \
+  && NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 \
+     npx turbo run build --filter=@needle/server... --filter=@needle/console \
   && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

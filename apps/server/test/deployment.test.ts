@@ -69,12 +69,60 @@ describe('docker/server.Dockerfile', () => {
   });
 });
 
+describe('docker/console.Dockerfile and docker/console/nginx.conf', () => {
+  const text = read('console.Dockerfile');
+  const nginx = read('console/nginx.conf');
+  const finalStage = text.slice(text.lastIndexOf('\nFROM '));
+  const nextConfig = readFileSync(join(ROOT, 'apps/console/next.config.ts'), 'utf8');
+  const compose = load(read('compose.yml')) as Yaml;
+
+  it('builds the console in a stage of its own and serves it as a non-root user, checked by a health check', () => {
+    expect(text.split('\n').filter((l) => l.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/turbo run build --filter=@needle\/console/);
+    const user = /^USER (\S+)/m.exec(finalStage)?.[1];
+    expect(user).toBeDefined();
+    expect(['root', '0']).not.toContain(user);
+    const exposed = Number(/^EXPOSE (\d+)$/m.exec(finalStage)?.[1]);
+    expect(Number(/listen (\d+);/.exec(nginx)?.[1])).toBe(exposed);
+    const health = /HEALTHCHECK[\s\S]*?127\.0\.0\.1:(\d+)(\/\w+\/)/.exec(finalStage);
+    expect(Number(health?.[1])).toBe(exposed);
+    expect(health?.[2]).toBe('/console/');
+    const service = (compose.services as Yaml).console as Yaml;
+    expect(service.ports).toContain(`${exposed}:${exposed}`);
+    expect(existsSync(join(ROOT, (service.build as Yaml).dockerfile as string))).toBe(true);
+  });
+
+  it("copies the console's export where nginx serves it, under the console's base path", () => {
+    const basePath = /basePath: '([^']+)'/.exec(nextConfig)?.[1];
+    expect(basePath).toBe('/console');
+    expect(nextConfig).toMatch(/output: 'export'/);
+    const copy = /^COPY --from=build \/app\/apps\/console\/out (\S+)$/m.exec(finalStage);
+    expect(copy).not.toBeNull();
+    const root = /location \/console\/ \{\s*root (\S+);/.exec(nginx)?.[1];
+    expect(`${root}${basePath}`).toBe(copy![1]);
+    expect(finalStage).toContain('COPY docker/console/nginx.conf /etc/nginx/conf.d/default.conf');
+  });
+
+  it("proxies every other path to the needle service on the server's port", async () => {
+    const target = /proxy_pass http:\/\/([\w-]+):(\d+);/.exec(nginx);
+    expect(target?.[1]).toBe('needle');
+    expect(Number(target?.[2])).toBe(defaults.port);
+    expect(Object.keys(compose.services as Yaml)).toContain(target![1]);
+    // What the console calls through the proxy answers on a real server.
+    const res = await fetch(`${url}/trpc/system.info`, {
+      headers: { 'x-api-key': 'deployment-check-key-0123' },
+    });
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('docker/compose.yml', () => {
   const compose = load(read('compose.yml')) as Yaml;
 
   it('runs Needle, Prometheus, Alertmanager and Grafana, mounting files that exist', () => {
     expect(Object.keys(compose.services as Yaml).sort()).toEqual([
       'alertmanager',
+      'console',
       'grafana',
       'needle',
       'prometheus',
