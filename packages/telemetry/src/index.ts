@@ -60,6 +60,7 @@ export {
   increase,
   max,
   metric,
+  longestWindowMs,
   metricsOf,
   min,
   mul,

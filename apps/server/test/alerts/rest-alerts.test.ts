@@ -73,7 +73,13 @@ async function start(): Promise<void> {
       dataDir: join(dir.path, 'data'),
       auth: { adminApiKey: ADMIN },
       log: { level: 'warn' },
-      alerts: { sampleIntervalMs: 100, retentionMs: 60_000, for: { [RULE]: '2s' } },
+      alerts: {
+        sampleIntervalMs: 100,
+        retentionMs: 60_000,
+        for: { [RULE]: '2s', NeedleSearchLatencyHigh: '0s' },
+      },
+      // Every search is a slow query: the evidence of a latency alert.
+      slowQuery: { thresholdMs: 0 },
     }),
     { logStream: log, announce: () => undefined },
   );
@@ -287,6 +293,61 @@ describe('alerts evaluated in the server', () => {
     }
   });
 
+  it('links a latency alert to the slow queries of its window, with their traces', async () => {
+    const LATENCY = 'NeedleSearchLatencyHigh';
+    expect((await call('POST', '/v1/collections', { name: 'ev', dimensions: 2 })).status).toBe(201);
+    for (let i = 0; i < 20; i++) {
+      await call('POST', '/v1/collections/ev/vectors', { id: `v${i}`, vector: [1, i + 1] });
+    }
+    const lowered = await call('POST', `/v1/admin/alerts/rules/${LATENCY}/thresholds`, {
+      warning: 1e-9,
+    });
+    expect(lowered.status).toBe(200);
+    const alert = await waitFor(async () => {
+      await call('POST', '/v1/collections/ev/search', { vector: [1, 2], k: 3 });
+      const active = await call<{ alerts: (Alert & { evidence: string | null })[] }>(
+        'GET',
+        '/v1/alerts',
+        undefined,
+        readerKey,
+      );
+      return active.body.alerts.find(
+        (a) => a.rule === LATENCY && a.labels.collection === 'ev' && a.state === 'firing',
+      );
+    }, 'the lowered latency alert to fire');
+    const evidence = new URL(alert.evidence!, url);
+    expect(evidence.pathname).toBe('/v1/slow-queries');
+    expect(evidence.searchParams.get('collection')).toBe('ev');
+    // The window starts one rate window (5 minutes) before the alert became pending.
+    const from = Date.parse(evidence.searchParams.get('from')!);
+    const to = Date.parse(evidence.searchParams.get('to')!);
+    expect(to - from).toBeGreaterThanOrEqual(5 * 60_000);
+
+    const slow = await call<{
+      groups: { collection: string; count: number; example_ids: (string | number)[] }[];
+    }>('GET', `${evidence.pathname}${evidence.search}`, undefined, readerKey);
+    expect(slow.status).toBe(200);
+    const group = slow.body.groups.find((g) => g.collection === 'ev')!;
+    expect(group.count).toBeGreaterThan(0);
+    const one = await waitFor(async () => {
+      const r = await call<{ trace_status: string; trace: unknown }>(
+        'GET',
+        `/v1/slow-queries/${String(group.example_ids[0])}`,
+        undefined,
+        readerKey,
+      );
+      return r.body.trace_status === 'ready' ? r.body : undefined;
+    }, 'the slow query trace');
+    expect(one.trace).toBeTruthy();
+
+    // Other rules carry no evidence.
+    const memory = (
+      await call<{ alerts: (Alert & { evidence: string | null })[] }>('GET', '/v1/alerts')
+    ).body.alerts.filter((a) => a.rule !== LATENCY);
+    for (const a of memory) expect(a.evidence).toBeNull();
+    expect((await call('DELETE', `/v1/admin/alerts/rules/${LATENCY}/thresholds`)).status).toBe(200);
+  });
+
   it('keeps the history across a restart, newest first, paged, and an override in force after it', async () => {
     const first = await call<History>(
       'GET',
@@ -341,10 +402,10 @@ describe('alerts evaluated in the server', () => {
       result: { data: { previous: { critical: 0.97 }, overridden: false } },
     });
     expect((await memoryRule()).override).toBeNull();
-    const audit = await call<{ entries: unknown[] }>(
+    const audit = await call<{ entries: { detail?: { rule?: string } }[] }>(
       'GET',
       '/v1/admin/audit?action=alerts.thresholds.reset',
     );
-    expect(audit.body.entries).toHaveLength(2);
+    expect(audit.body.entries.filter((e) => e.detail?.rule === RULE)).toHaveLength(2);
   });
 });

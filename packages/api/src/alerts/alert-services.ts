@@ -23,6 +23,8 @@ export interface ActiveAlert {
   readonly activeAt: number;
   /** When it started firing, or null while pending. */
   readonly firingSince: number | null;
+  /** Where the evidence is (the slow queries of the alert's window), when the rule has some. */
+  readonly evidence: string | null;
 }
 
 /** One label set a rule's query gave at the last evaluation, and its state per severity. */

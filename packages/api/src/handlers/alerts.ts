@@ -76,6 +76,7 @@ export function listAlerts(rt: ApiRuntime): z.output<typeof listAlertsResponse> 
         threshold: a.threshold,
         active_at: iso(a.activeAt),
         firing_since: a.firingSince === null ? null : iso(a.firingSince),
+        evidence: a.evidence,
       })),
   };
 }

@@ -44,6 +44,8 @@ export const activeAlertSchema = z.object({
   threshold: z.number(),
   active_at: z.string(),
   firing_since: z.string().nullable(),
+  /** The evidence of a latency alert: `/v1/slow-queries?collection&from&to` of its window. */
+  evidence: z.string().nullable(),
 });
 
 export const alertRuleSchema = z.object({

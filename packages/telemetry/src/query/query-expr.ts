@@ -180,6 +180,27 @@ export function durationMs(duration: string): number | undefined {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
+/**
+ * The longest range window a query reads (`5m` of `rate(x[5m])`), in milliseconds; 0 for a
+ * query of instant values only. An alert's evidence starts this long before it became pending.
+ */
+export function longestWindowMs(expr: QueryExpr): number {
+  switch (expr.kind) {
+    case 'range-function':
+      return durationMs(expr.window) ?? 0;
+    case 'aggregate':
+    case 'histogram-quantile':
+    case 'round':
+      return longestWindowMs(expr.expr);
+    case 'binary':
+      return Math.max(longestWindowMs(expr.left), longestWindowMs(expr.right));
+    case 'selector':
+    case 'number':
+    case 'time':
+      return 0;
+  }
+}
+
 /** The metric names a query reads, in order of first appearance. */
 export function metricsOf(expr: QueryExpr): string[] {
   const names = new Set<string>();

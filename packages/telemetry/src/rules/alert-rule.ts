@@ -40,4 +40,9 @@ export interface AlertRuleDefinition {
   readonly description: string;
   /** Where the runbook section is: `docs/runbooks/alerts.md#<anchor>`. */
   readonly runbook: string;
+  /**
+   * What evidence an alert of this rule links to: `slow-queries`, the slow queries recorded
+   * in the alert's window (for the collection in its labels), each with its explain trace.
+   */
+  readonly evidence?: 'slow-queries';
 }

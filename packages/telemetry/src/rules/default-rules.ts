@@ -53,6 +53,7 @@ export const ALERT_RULES = {
     description:
       'The 99th percentile of search-like requests over 5 minutes, per collection. Over 100 ms warns, over 500 ms is critical.',
     runbook: `${ALERT_RUNBOOK}#search-latency`,
+    evidence: 'slow-queries',
   }),
   errorRate: rule({
     name: 'NeedleErrorRateHigh',

@@ -1,4 +1,4 @@
-import { ApiError } from '@needle/api';
+import { ApiError, slowQueriesLink } from '@needle/api';
 import type {
   ActiveAlert,
   AlertHistoryPage,
@@ -20,6 +20,7 @@ import {
   SampleRing,
   durationMs,
   evaluateRange,
+  longestWindowMs,
   namedQuery,
   samplesFromRegistry,
 } from '@needle/telemetry';
@@ -292,6 +293,7 @@ export class AlertService implements AlertServices {
       threshold: a.threshold,
       activeAt: a.activeAt,
       firingSince: a.firingSince ?? null,
+      evidence: evidenceOf(a, Date.now()),
     }));
   }
 
@@ -363,4 +365,18 @@ export class AlertService implements AlertServices {
       throw new ApiError(400, 'INVALID_INPUT', err.message, 'Check the `collection` you gave.');
     }
   }
+}
+
+/**
+ * The evidence of an alert whose rule has some: the slow queries recorded from one query
+ * window before the breach began (what the rule's value was computed over) until `now`, for
+ * the alert's collection.
+ */
+export function evidenceOf(alert: AlertInstance, now: number): string | null {
+  if (alert.rule.evidence !== 'slow-queries') return null;
+  return slowQueriesLink({
+    collection: alert.labels.collection,
+    from: alert.activeAt - longestWindowMs(alert.rule.query),
+    to: Math.max(now, alert.activeAt),
+  });
 }
