@@ -62,6 +62,15 @@ describe('Authenticator', () => {
       onFailure: (reason) => reasons.push(reason),
     });
     const { key } = await access.createApiKey({ name: 'k', roles: ['reader'] });
+    // Requests without credentials guess nothing: they never block the source.
+    for (let i = 0; i < 5; i++) {
+      await expect(auth.authenticate({ source: '10.0.0.9' })).rejects.toMatchObject({
+        reason: 'CREDENTIALS_MISSING',
+      });
+    }
+    expect((await auth.authenticate({ apiKey: key, source: '10.0.0.9' })).roles).toEqual([
+      'reader',
+    ]);
     for (let i = 0; i < 3; i++) {
       await expect(
         auth.authenticate({ apiKey: 'wrong', source: '10.0.0.9' }),
@@ -76,6 +85,7 @@ describe('Authenticator', () => {
       'reader',
     ]);
     expect(reasons).toEqual([
+      ...Array<string>(5).fill('CREDENTIALS_MISSING'),
       'CREDENTIALS_MALFORMED',
       'CREDENTIALS_MALFORMED',
       'CREDENTIALS_MALFORMED',

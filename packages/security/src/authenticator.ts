@@ -62,7 +62,9 @@ export class Authenticator {
       return await this.#identify(credentials);
     } catch (err) {
       if (isSecurityError(err) && err.status === 401) {
-        this.#failures.fail(credentials.source);
+        // A request with no credentials guesses nothing (a signed-out browser tab, a probe):
+        // it is counted as a failure, but does not bring the source closer to being blocked.
+        if (err.reason !== 'CREDENTIALS_MISSING') this.#failures.fail(credentials.source);
         this.#onFailure(err.reason);
       }
       throw err;
