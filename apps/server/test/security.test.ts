@@ -4,7 +4,6 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 
-import { AccessControl } from '@needle/security';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -242,7 +241,14 @@ describe('access control in the server', () => {
     function tlsGet(
       url: string,
       path: string,
-      options: { ca: Buffer; cert?: Buffer; key?: Buffer; headers?: Record<string, string> },
+      options: {
+        ca: Buffer;
+        cert?: Buffer;
+        key?: Buffer;
+        headers?: Record<string, string>;
+        method?: string;
+        body?: string;
+      },
     ) {
       return new Promise<{ status: number; body: string; fingerprint: string }>(
         (resolve, reject) => {
@@ -253,6 +259,7 @@ describe('access control in the server', () => {
               cert: options.cert,
               key: options.key,
               headers: options.headers,
+              method: options.method ?? 'GET',
               agent: false,
             },
             (res) => {
@@ -268,7 +275,7 @@ describe('access control in the server', () => {
             },
           );
           req.on('error', reject);
-          req.end();
+          req.end(options.body);
         },
       );
     }
@@ -289,7 +296,13 @@ describe('access control in the server', () => {
 
       // A certificate without a grant authenticates but may do nothing.
       expect((await tlsGet(url, '/v1/collections', client)).status).toBe(403);
-      await new AccessControl(server.database.database()).grantRole('cert:CN=ingest', 'reader');
+      const granted = await tlsGet(url, '/v1/admin/grants', {
+        ca,
+        method: 'POST',
+        headers: { 'x-api-key': OPERATOR_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ principal: 'cert:CN=ingest', role: 'reader' }),
+      });
+      expect(granted.status).toBe(200);
       const allowed = await tlsGet(url, '/v1/collections', client);
       expect(allowed.status).toBe(200);
       // Without a certificate the client must sign in another way.
