@@ -121,6 +121,10 @@ test('explain a filtered search of a stored vector, see a refused filter, and fi
   await expect(detail.getByTestId('waterfall').getByText('Index traversal')).toBeVisible();
   await expect(detail.getByTestId('plan-strategy')).not.toBeEmpty();
   await saveScreenshot('explain-slow-queries');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(detail.getByTestId('waterfall')).toBeVisible();
+  await saveScreenshot('explain-slow-queries-dark');
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
 
   // What an alert links to: the log of a collection and a window.
   const to = new Date(Date.now() + 60_000).toISOString();

@@ -345,7 +345,7 @@ function SearchAnswer({ answer, showMetadata }: { answer: SearchOutput; showMeta
                     <td className="num">{hit.distance.toFixed(6)}</td>
                     <td className="num">{hit.score.toFixed(6)}</td>
                     {showMetadata && (
-                      <td>
+                      <td className="wrap">
                         <code className="metadata">
                           {hit.metadata ? JSON.stringify(hit.metadata) : '—'}
                         </code>

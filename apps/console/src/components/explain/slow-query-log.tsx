@@ -176,7 +176,7 @@ function GroupTable({ groups }: { groups: SlowQueryGroup[] }) {
               <Fragment key={key}>
                 <tr>
                   <td>{g.collection}</td>
-                  <td>
+                  <td className="wrap">
                     <code className="shape" data-testid="slow-shape">
                       {describeShape(g.shape)}
                     </code>
@@ -200,7 +200,7 @@ function GroupTable({ groups }: { groups: SlowQueryGroup[] }) {
                 </tr>
                 {expanded && (
                   <tr>
-                    <td colSpan={8} id={`examples-${g.shape_id}`}>
+                    <td colSpan={8} id={`examples-${g.shape_id}`} className="wrap">
                       <ExampleList ids={g.example_ids} />
                     </td>
                   </tr>
