@@ -2,6 +2,9 @@
 
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import type { AppRouter } from '@needle/api';
+import type { inferRouterOutputs } from '@trpc/server';
+
 import { useTRPC } from '@/lib/trpc';
 
 /** How often live collection figures are asked again. */
@@ -71,13 +74,23 @@ export function useCompactCollection() {
   );
 }
 
-/** Drops a collection; the list is asked again after. */
+/**
+ * Drops a collection: it leaves the cached list at once (so no page asks for its details,
+ * which would now be 404s) and the list is asked again.
+ */
 export function useDropCollection() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return useMutation(
     trpc.collections.drop.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.collections.pathKey() }),
+      onSuccess: (_, { collection }) => {
+        queryClient.setQueriesData<ListAnswer>(trpc.collections.list.pathFilter(), (old) =>
+          old ? { ...old, collections: old.collections.filter((c) => c.name !== collection) } : old,
+        );
+        return queryClient.invalidateQueries(trpc.collections.list.pathFilter());
+      },
     }),
   );
 }
+
+type ListAnswer = inferRouterOutputs<AppRouter>['collections']['list'];
