@@ -175,7 +175,7 @@ function GroupTable({ groups }: { groups: SlowQueryGroup[] }) {
             return (
               <Fragment key={key}>
                 <tr>
-                  <td>{g.collection}</td>
+                  <td className="wrap">{g.collection}</td>
                   <td className="wrap">
                     <code className="shape" data-testid="slow-shape">
                       {describeShape(g.shape)}
@@ -185,7 +185,7 @@ function GroupTable({ groups }: { groups: SlowQueryGroup[] }) {
                   <td className="num">{formatMs(g.p50_ms)}</td>
                   <td className="num">{formatMs(g.p95_ms)}</td>
                   <td className="num">{formatMs(g.max_ms)}</td>
-                  <td>{formatTime(g.last_seen)}</td>
+                  <td className="wrap">{formatTime(g.last_seen)}</td>
                   <td>
                     <button
                       type="button"
