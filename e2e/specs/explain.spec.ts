@@ -162,8 +162,19 @@ test('a reader runs explained searches and reads the slow-query log', async ({
   await expect(page.getByTestId('search-results').locator('tbody tr')).toHaveCount(10);
   await expect(page.getByTestId('explain-trace').getByTestId('plan-strategy')).not.toBeEmpty();
 
+  // A search sent without explain: its trace is taken by running it again in the background.
+  await post(`/v1/collections/${name}/search`, { vector: [1, 0, 0.5, 0.5], k: 3 });
+
   await page.getByRole('tab', { name: 'Slow-query log' }).click();
   await page.getByLabel('Collection').selectOption(name);
-  await expect(page.getByTestId('slow-shape').filter({ hasText: 'no filter' })).toBeVisible();
+  const groups = page.getByTestId('slow-groups');
+  await expect(groups.getByTestId('slow-shape').filter({ hasText: 'explain' })).toBeVisible();
+  const rerun = groups.locator('tbody tr').filter({ hasText: 'k=3 · ef=default · no filter' });
+  await rerun.getByRole('button', { name: /^Examples/ }).click();
+  const detail = page.getByTestId('slow-query-detail');
+  await expect(detail.getByTestId('trace-status')).toContainText(
+    'ready — taken by running the same search again',
+  );
+  await expect(detail.getByTestId('waterfall').getByText('Total')).toBeVisible();
   await saveScreenshot('explain-reader');
 });
