@@ -30,6 +30,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = await startNeedleServer({
     NEEDLE_ADMIN_API_KEY: adminKey,
     NEEDLE_AUTH_MODE: 'enforce',
+    // Every search is recorded as slow, so the explain page's slow-query log has entries.
+    NEEDLE_SLOW_QUERY_MS: '0',
   });
   process.env.NEEDLE_E2E_URL = server.url;
   process.env.NEEDLE_E2E_ADMIN_KEY = adminKey;

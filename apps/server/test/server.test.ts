@@ -76,6 +76,36 @@ describe('createServer', () => {
     await db.close();
   }
 
+  it('routes a long path parameter: a 256-character collection name and a batched tRPC call of many procedures', async () => {
+    const s = await serve();
+    await waitFor(
+      async () => ((await fetch(`${s.url}/ready`)).status === 200 ? true : undefined),
+      'the database to open',
+    );
+    const name = 'c'.repeat(256);
+    const created = await json(`${s.url}/v1/collections`, {
+      method: 'POST',
+      body: JSON.stringify({ name, dimensions: 2 }),
+    });
+    expect(created.status).toBe(201);
+    expect((await json(`${s.url}/v1/collections/${name}`)).body).toMatchObject({ name });
+
+    // What the console's collection list sends: two procedures per collection, in one call.
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0 ? 'collections.get' : 'collections.indexStatus',
+    );
+    const input = Object.fromEntries(calls.map((_, i) => [i, { collection: name }]));
+    const batch = await fetch(`${s.url}/trpc/${calls.join(',')}?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    expect(batch.status).toBe(200);
+    const answers = (await batch.json()) as { result?: { data?: unknown } }[];
+    expect(answers).toHaveLength(40);
+    expect(answers[0]?.result?.data).toMatchObject({ name, dimensions: 2 });
+  });
+
   it('answers /health at once and /ready 503 with the reason until the database is open', async () => {
     const key = gatedKey(dir.path);
     const { server, url } = await serve({ database: { encryption: key.encryption } });

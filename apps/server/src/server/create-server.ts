@@ -36,6 +36,12 @@ import type { ServerMetrics } from './server-metrics.js';
 import { serverVersion } from './server-version.js';
 import { NOTIFICATION_OUTCOMES } from '@needle/telemetry';
 
+/**
+ * Longest path parameter routed (a collection name, a vector id, a tRPC batch's procedure
+ * list), within Node's 16 KiB limit on a request's head.
+ */
+export const MAX_PARAM_LENGTH = 8192;
+
 /** Options of {@link createServer} that are not settings. */
 export interface CreateServerOptions {
   /** Log lines go here instead of standard output or `log.file` (tests read them). */
@@ -237,6 +243,10 @@ export async function createServer(
     requestIdHeader: false,
     genReqId: logRequestId,
     return503OnClosing: true,
+    // A path parameter may be longer than fastify's default of 100 characters: a collection
+    // name has up to 256, and a batched tRPC call names every procedure it holds
+    // (`/trpc/collections.get,collections.indexStatus,...`). Longer answers 414.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   app.server.maxConnections = config.maxConnections;
   app.server.on('connection', (socket: NodeJS.EventEmitter) => {

@@ -1,14 +1,20 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 
-import { NotBuilt } from '@/components/ui/not-built';
+import { ExplainView } from '@/components/explain/explain-view';
+import { LoadingState } from '@/components/states/loading-state';
 
 export const metadata: Metadata = { title: 'Query explain' };
 
+/**
+ * `/explain/`: the search playground and the slow-query log
+ * (`?tab=slow&collection=&from=&to=`).
+ */
 export default function ExplainPage() {
   return (
-    <NotBuilt
-      title="Query explain"
-      what="A search playground with the explain trace of each query and the slow-query log."
-    />
+    // The query string is known only in the browser (static export).
+    <Suspense fallback={<LoadingState />}>
+      <ExplainView />
+    </Suspense>
   );
 }
