@@ -237,6 +237,11 @@ export async function createServer(
     requestIdHeader: false,
     genReqId: logRequestId,
     return503OnClosing: true,
+    // A batched tRPC call names its procedures in one path parameter
+    // (`/trpc/alerts.rules,telemetry.query,...`): the console batches a page's queries, far
+    // more than fastify's default of 100 characters allows (it answers 414). Route
+    // parameters are checked by each route's own schema.
+    routerOptions: { maxParamLength: 4096 },
   });
   app.server.maxConnections = config.maxConnections;
   app.server.on('connection', (socket: NodeJS.EventEmitter) => {
