@@ -98,6 +98,14 @@ test('the overview charts move with traffic, draw the effective thresholds and c
   );
   await expect.poll(vectorCount, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 150);
 
+  // Readable in the other theme too.
+  const html = page.locator('html');
+  const theme = await html.getAttribute('data-theme');
+  await page.getByRole('button', { name: /Switch to (light|dark) theme/ }).click();
+  await expect(html).not.toHaveAttribute('data-theme', theme ?? '');
+  await saveScreenshot(`overview-${theme === 'dark' ? 'light' : 'dark'}`);
+  await page.getByRole('button', { name: /Switch to (light|dark) theme/ }).click();
+
   // The at-a-glance links lead to the alerts page.
   await page.getByTestId('alerts-at-a-glance').getByRole('link').first().click();
   await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();

@@ -32,16 +32,6 @@ export function Deliveries() {
                   <th scope="col">Notifier</th>
                   <th scope="col">Event</th>
                   <th scope="col">Outcome</th>
-                  <th scope="col" className="num">
-                    Attempts
-                  </th>
-                  <th scope="col" className="num">
-                    HTTP
-                  </th>
-                  <th scope="col">Error</th>
-                  <th scope="col" className="num">
-                    Took
-                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -56,15 +46,22 @@ export function Deliveries() {
                       {d.rule} {d.severity} {d.status}
                       {d.repeat ? ' (repeat)' : ''}
                     </td>
-                    <td>
+                    <td className={styles.wrap}>
                       <span className={`${styles.state} ${styles[d.outcome] ?? ''}`}>
                         {d.outcome}
+                      </span>{' '}
+                      <span className={`muted ${styles.small}`}>
+                        {d.http_status !== null && `HTTP ${String(d.http_status)} · `}
+                        {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'} ·{' '}
+                        {Math.round(d.duration_ms)} ms
                       </span>
+                      {d.error && (
+                        <>
+                          <br />
+                          <span className={styles.small}>{d.error}</span>
+                        </>
+                      )}
                     </td>
-                    <td className="num">{d.attempts}</td>
-                    <td className="num">{d.http_status ?? '—'}</td>
-                    <td>{d.error ?? ''}</td>
-                    <td className="num">{Math.round(d.duration_ms)} ms</td>
                   </tr>
                 ))}
               </tbody>

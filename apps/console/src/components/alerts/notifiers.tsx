@@ -54,7 +54,6 @@ export function Notifiers() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
                   <th scope="col">Sends to</th>
                   <th scope="col">Alerts</th>
                   <th scope="col">Actions</th>
@@ -65,9 +64,12 @@ export function Notifiers() {
                   <tr key={n.name} data-testid={`notifier-${n.name}`}>
                     <th scope="row">
                       {n.name}
-                      {n.source === 'config' && <span className="muted"> (config file)</span>}
+                      <br />
+                      <span className={`muted ${styles.small}`}>
+                        {n.kind}
+                        {n.source === 'config' && ' · from the config file'}
+                      </span>
                     </th>
-                    <td>{n.kind}</td>
                     <td>
                       <code>
                         {n.kind === 'slack'
@@ -84,7 +86,7 @@ export function Notifiers() {
                       {n.min_severity === 'critical' ? 'critical only' : 'warning and critical'}
                       {n.send_resolved ? ', resolved too' : ''}
                     </td>
-                    <td>
+                    <td className={styles.wrap}>
                       <div className="actions">
                         <TestButton name={n.name} />
                         <button

@@ -37,7 +37,7 @@ export function RulesTable({
   const highlighted = useRef<HTMLTableRowElement>(null);
   const found = highlight !== undefined && rules.some((r) => r.name === highlight);
   useEffect(() => {
-    if (found) highlighted.current?.scrollIntoView({ block: 'center' });
+    if (found) highlighted.current?.scrollIntoView({ block: 'center', inline: 'nearest' });
   }, [found]);
 
   return (
@@ -47,12 +47,7 @@ export function RulesTable({
         <thead>
           <tr>
             <th scope="col">Rule</th>
-            <th scope="col">Unit</th>
-            <th scope="col" className="num">
-              For
-            </th>
-            <th scope="col">Default (warning / critical)</th>
-            <th scope="col">Effective (warning / critical)</th>
+            <th scope="col">Thresholds (warning / critical)</th>
             <th scope="col">Now</th>
             {canManage && <th scope="col">Actions</th>}
           </tr>
@@ -67,35 +62,39 @@ export function RulesTable({
                 data-testid={`rule-${rule.name}`}
                 aria-current={rule.name === highlight ? 'true' : undefined}
               >
-                <th scope="row">
+                <th scope="row" className={styles.ruleCell}>
                   <span>{rule.name}</span>
                   <br />
-                  <span className={`muted ${styles.small}`}>{rule.summary}</span>
+                  <span className={`muted ${styles.small}`}>
+                    {rule.summary} · {rule.unit} · fires after{' '}
+                    {rule.for_seconds === 0 ? 'one evaluation' : formatSeconds(rule.for_seconds)}
+                  </span>
                 </th>
-                <td>{rule.unit}</td>
-                <td className="num">{formatSeconds(rule.for_seconds)}</td>
                 <td>
-                  {formatValue(rule.unit, rule.defaults.warning)} /{' '}
-                  {formatValue(rule.unit, rule.defaults.critical)}
+                  <span data-testid="effective-thresholds">
+                    {formatValue(rule.unit, rule.thresholds.warning)} /{' '}
+                    {formatValue(rule.unit, rule.thresholds.critical)}
+                    {rule.override && (
+                      <>
+                        <br />
+                        <span className={`muted ${styles.small}`}>
+                          changed by {rule.override.updated_by} at{' '}
+                          {new Date(rule.override.updated_at).toLocaleString()}
+                        </span>
+                      </>
+                    )}
+                  </span>
+                  <br />
+                  <span className={`muted ${styles.small}`} data-testid="default-thresholds">
+                    default {formatValue(rule.unit, rule.defaults.warning)} /{' '}
+                    {formatValue(rule.unit, rule.defaults.critical)}
+                  </span>
                 </td>
-                <td data-testid="effective-thresholds">
-                  {formatValue(rule.unit, rule.thresholds.warning)} /{' '}
-                  {formatValue(rule.unit, rule.thresholds.critical)}
-                  {rule.override && (
-                    <>
-                      <br />
-                      <span className={`muted ${styles.small}`}>
-                        changed by {rule.override.updated_by} at{' '}
-                        {new Date(rule.override.updated_at).toLocaleString()}
-                      </span>
-                    </>
-                  )}
-                </td>
-                <td>
+                <td className={styles.wrap}>
                   <SeriesStates rule={rule} active={active} />
                 </td>
                 {canManage && (
-                  <td>
+                  <td className={styles.wrap}>
                     <div className="actions">
                       <button
                         type="button"
@@ -112,7 +111,7 @@ export function RulesTable({
               </tr>
               {canManage && editing === rule.name && (
                 <tr>
-                  <td colSpan={7}>
+                  <td colSpan={4}>
                     <ThresholdForm rule={rule} onDone={() => setEditing(undefined)} />
                   </td>
                 </tr>
