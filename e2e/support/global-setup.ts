@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { repoRoot, startNeedleServer } from './needle-server.js';
+import { E2E_FAST_RULE, repoRoot, startNeedleServer } from './needle-server.js';
 
 /**
  * Starts a real Needle server for the run: the console's production build (built first when
@@ -27,12 +27,20 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
 
   const adminKey = `e2e-admin-${randomBytes(16).toString('hex')}`;
-  const server = await startNeedleServer({
-    NEEDLE_ADMIN_API_KEY: adminKey,
-    NEEDLE_AUTH_MODE: 'enforce',
-    // Every search is recorded as slow, so the explain page's slow-query log has entries.
-    NEEDLE_SLOW_QUERY_MS: '0',
-  });
+  const server = await startNeedleServer(
+    {
+      NEEDLE_ADMIN_API_KEY: adminKey,
+      NEEDLE_AUTH_MODE: 'enforce',
+      // Every search is recorded as slow, so the explain page's slow-query log has entries.
+      NEEDLE_SLOW_QUERY_MS: '0',
+    },
+    {
+      // Charts and alerts move within a test: a sample a second (5 s by default), and the
+      // rule the alerts spec triggers waits 4 s (not 5 min) before it fires, so its pending
+      // state is seen first.
+      alerts: { sampleIntervalMs: 1000, for: { [E2E_FAST_RULE]: '4s' } },
+    },
+  );
   process.env.NEEDLE_E2E_URL = server.url;
   process.env.NEEDLE_E2E_ADMIN_KEY = adminKey;
   return server.stop;

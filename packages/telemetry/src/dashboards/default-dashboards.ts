@@ -166,7 +166,7 @@ const collections: DashboardDefinition = {
       unit: 'ops',
     },
     {
-      title: 'Search latency p50 / p99 by collection',
+      title: 'Search latency p50 / p95 / p99 by collection',
       description: 'Percentiles of search-like requests over 5 minutes.',
       kind: 'timeseries',
       queries: [
@@ -176,6 +176,13 @@ const collections: DashboardDefinition = {
             sum(rate(metric(`${m.searchLatency.name}_bucket`, [C]), '5m'), ['collection', 'le']),
           ),
           legend: 'p50 {{collection}}',
+        },
+        {
+          query: histogramQuantile(
+            0.95,
+            sum(rate(metric(`${m.searchLatency.name}_bucket`, [C]), '5m'), ['collection', 'le']),
+          ),
+          legend: 'p95 {{collection}}',
         },
         {
           query: histogramQuantile(

@@ -1,14 +1,9 @@
 import type { Metadata } from 'next';
 
-import { NotBuilt } from '@/components/ui/not-built';
+import { AlertsView } from '@/components/alerts/alerts-view';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
 export default function AlertsPage() {
-  return (
-    <NotBuilt
-      title="Alerts"
-      what="Alert rules and thresholds, their state and history, and the notifiers."
-    />
-  );
+  return <AlertsView />;
 }
