@@ -240,6 +240,9 @@ export async function createServer(
     requestIdHeader: false,
     genReqId: logRequestId,
     return503OnClosing: true,
+    // A tRPC batch names its procedures in one path parameter (`/trpc/a,b,c`): a console page
+    // batches dozens of queries, far past the router's default of 100 characters (414).
+    maxParamLength: 8192,
   });
   app.server.maxConnections = config.maxConnections;
   app.server.on('connection', (socket: NodeJS.EventEmitter) => {
