@@ -53,7 +53,11 @@ test('create a collection, see it listed, open it, compact it, and drop it with 
   await row.getByRole('link', { name }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Compact' }).click();
+  await page.getByRole('button', { name: 'Compact…' }).click();
+  await page
+    .getByRole('dialog', { name: `Compact ${name}?` })
+    .getByRole('button', { name: 'Compact now' })
+    .click();
   await expect(page.getByRole('status').filter({ hasText: 'Compacted' })).toContainText(
     '0 deleted slots removed',
   );

@@ -100,4 +100,21 @@ describe('the console served at /console', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('answers a tRPC batch of many procedures, as a console page sends it', async () => {
+    const url = await serve({ enabled: false });
+    for (let i = 0; i < 200 && (await fetch(`${url}/ready`)).status !== 200; i++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    const paths = Array.from({ length: 40 }, () => 'collections.list');
+    const body = Object.fromEntries(paths.map((_, i) => [String(i), {}]));
+    const res = await fetch(`${url}/trpc/${paths.join(',')}?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    const answers = (await res.json()) as { result: { data: { collections: unknown[] } } }[];
+    expect(answers).toHaveLength(40);
+    expect(answers[39]!.result.data.collections).toEqual([]);
+  });
 });

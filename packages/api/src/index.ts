@@ -47,6 +47,8 @@ export {
   verifyResult,
 } from './handlers/backups.js';
 export type { JobResultBody } from './handlers/backups.js';
+export { runningOperations } from './handlers/running-operations.js';
+export type { RunningOperation } from './handlers/collection-operations.js';
 export type {
   ObservedSearch,
   SearchObserver,

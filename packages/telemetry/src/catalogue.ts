@@ -207,6 +207,14 @@ export const METRICS = {
     unit: 'ratio',
     group: 'storage',
   },
+  operationProgress: {
+    name: 'needle_operation_progress_ratio',
+    type: 'gauge',
+    help: 'Progress of a long operation running on a collection (compaction), 0..1 across its phases; absent when none runs.',
+    labels: ['collection', 'operation'],
+    unit: 'ratio',
+    group: 'storage',
+  },
   checkpointDuration: {
     name: 'needle_checkpoint_duration_seconds',
     type: 'gauge',

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { join, resolve } from 'node:path';
 
-import { registerNeedleApi, requestIdOf } from '@needle/api';
+import { registerNeedleApi, requestIdOf, runningOperations } from '@needle/api';
 import type { ApiContext, SecurityServices } from '@needle/api';
 import type { CatalogEntry } from '@needle/engine';
 import { fastify } from 'fastify';
@@ -185,6 +185,8 @@ export async function createServer(
   // The backup catalog is read once per scrape (the /metrics handler clears it), not once per
   // backup metric, and never served stale to the next scrape.
   let backupFigures: { entries: CatalogEntry[] | undefined } | undefined;
+  // The API's context is built below, with the metrics it reports to.
+  const api: { context?: ApiContext } = {};
   const metrics = createServerMetrics({
     database: () => (database.state.phase === 'open' ? database.state.database : undefined),
     dataFile: database.dataFile,
@@ -204,6 +206,7 @@ export async function createServer(
     },
     alertsFiring: () => alerts?.firingCounts() ?? [],
     recallEstimates: () => insights.recallEstimates(),
+    operations: () => (api.context ? runningOperations(api.context) : []),
   });
   const openDatabase = () =>
     database.state.phase === 'open' ? database.state.database : undefined;
@@ -294,6 +297,7 @@ export async function createServer(
     },
     notifications: () => notifications,
   };
+  api.context = ctx;
   await registerNeedleApi(app, ctx);
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {

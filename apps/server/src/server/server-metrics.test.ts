@@ -144,6 +144,23 @@ describe('server metrics', () => {
     expect(sample(text, 'needle_backup_verify_failures_total')).toBe(0);
   });
 
+  it('reports the progress of running compactions by collection, and none when none runs', async () => {
+    let running: [string, { kind: string; ratio: number }][] = [
+      ['docs', { kind: 'compaction', ratio: 0.4 }],
+    ];
+    const { registry } = createServerMetrics({
+      database: () => undefined,
+      dataFile: join(dir.path, 'needle.needle'),
+      memoryLimitBytes: 0,
+      openConnections: () => 0,
+      operations: () => running,
+    });
+    const name = 'needle_operation_progress_ratio{collection="docs",operation="compaction"}';
+    expect(sample(await registry.metrics(), name)).toBeCloseTo(0.4);
+    running = [];
+    expect(sample(await registry.metrics(), name)).toBeUndefined();
+  });
+
   it('has both query cache series of a collection from its first lookup', async () => {
     const { registry, api } = createServerMetrics({
       database: () => undefined,

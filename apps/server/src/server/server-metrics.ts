@@ -33,6 +33,8 @@ export interface MetricSources {
   alertsFiring?(): readonly { alertname: string; severity: string; firing: number }[];
   /** Recall@k estimates of live searches by collection (collections without samples absent). */
   recallEstimates?(): Map<string, number>;
+  /** Long operations running on collections (compactions) with their progress ratio. */
+  operations?(): readonly [string, { kind: string; ratio: number }][];
 }
 
 /** The server's metrics: the registry `/metrics` renders and the catalogue's instances. */
@@ -158,6 +160,12 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
         gauge.reset();
         for (const [collection, recall] of sources.recallEstimates())
           gauge.set({ collection }, recall);
+      },
+      operationProgress: (gauge) => {
+        if (!sources.operations) return;
+        gauge.reset();
+        for (const [collection, op] of sources.operations())
+          gauge.set({ collection, operation: op.kind }, op.ratio);
       },
       cacheHitRatio: (gauge) => {
         for (const [collection, c] of cache)

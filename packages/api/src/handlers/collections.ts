@@ -1,9 +1,12 @@
+import type { CompactionReport } from '@needle/engine';
 import type { z } from 'zod';
 
+import { ApiError } from '../api-error.js';
 import { limitError } from '../errors/limit-error.js';
 import { guardMemory } from '../limits/guards.js';
 import type {
   collectionDetail,
+  compactQuery,
   compactResponse,
   createCollectionBody,
   createCollectionResponse,
@@ -93,24 +96,66 @@ export async function dropCollection(
   return { deleted: name };
 }
 
-/** Rebuilds a collection's index without its deleted slots. */
+/**
+ * Rebuilds a collection's index without its deleted slots; its progress shows on the index
+ * status while it runs. With `dry_run`, changes nothing and answers what it would reclaim.
+ */
 export async function compactCollection(
-  { ctx }: ApiRuntime,
+  { ctx, operations }: ApiRuntime,
   name: string,
+  query: z.output<typeof compactQuery> = { dry_run: false },
 ): Promise<z.output<typeof compactResponse>> {
   const collection = ctx.database().collection(name);
+  if (query.dry_run) {
+    const plan = await collection.compact({ dryRun: true });
+    return answer(name, plan);
+  }
+  const running = operations.get(name);
+  if (running) {
+    // The engine refuses it too; refusing first keeps the running one's progress.
+    throw new ApiError(
+      409,
+      'OPERATION_IN_PROGRESS',
+      `a ${running.kind} is already running on "${name}"`,
+      'Wait for it to finish (GET /collections/{name}/index/status shows its progress), then try again.',
+      { details: { collection: name, operation: running.kind } },
+    );
+  }
   const started = performance.now();
-  const report = await collection.compact();
-  ctx.metrics.observeInsert(name, 'compact', (performance.now() - started) / 1000, 0);
-  return { compacted: name, removed: report.removed };
+  operations.start(name, 'compaction');
+  try {
+    const report = await collection.compact({
+      onProgress: (p) => operations.progress(name, p),
+    });
+    ctx.metrics.observeInsert(name, 'compact', (performance.now() - started) / 1000, 0);
+    return answer(name, report);
+  } finally {
+    operations.finish(name);
+  }
 }
 
-/** The index's size, fragmentation and whether compaction is due. */
+function answer(name: string, report: CompactionReport): z.output<typeof compactResponse> {
+  return {
+    compacted: name,
+    removed: report.removed,
+    dry_run: report.dryRun,
+    reclaimed_bytes: Math.round(report.reclaimedBytes),
+    vectors: report.vectors,
+  };
+}
+
+/**
+ * The index's size, fragmentation and whether compaction is due, the compaction running now
+ * with its progress, and what the last one did.
+ */
 export function indexStatus(
-  { ctx }: ApiRuntime,
+  { ctx, operations }: ApiRuntime,
   name: string,
 ): z.output<typeof indexStatusResponse> {
-  const stats = ctx.database().collection(name).stats();
+  const collection = ctx.database().collection(name);
+  const stats = collection.stats();
+  const running = operations.get(name);
+  const last = collection.lastCompaction;
   return {
     collection: name,
     index: {
@@ -123,6 +168,22 @@ export function indexStatus(
       index_memory_bytes: stats.indexMemoryBytes,
     },
     compaction_recommended: stats.needsCompaction,
+    operation: running && {
+      kind: running.kind,
+      phase: running.phase,
+      done: running.done,
+      total: running.total,
+      ratio: running.ratio,
+      started_at: new Date(running.startedAt).toISOString(),
+      eta_seconds: running.etaSeconds === null ? null : Math.ceil(running.etaSeconds),
+    },
+    last_compaction: last && {
+      removed: last.removed,
+      reclaimed_bytes: Math.round(last.reclaimedBytes),
+      duration_ms: last.durationMs,
+      vectors: last.vectors,
+      completed_at: new Date(last.completedAt).toISOString(),
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Principal } from '@needle/security';
 import type { AccessRequest, ApiContext, RouteAccess } from '../context.js';
 import { QueryCache } from '../cache/query-cache.js';
 import { createAccessGuard } from '../security/access-guard.js';
+import { CollectionOperations } from './collection-operations.js';
 
 /** The access decision in force: the built-in guard over `ctx.security`, or `ctx.authorize`. */
 export type Authorize = (
@@ -16,6 +17,8 @@ export interface ApiRuntime {
   readonly cache: QueryCache;
   /** Undefined when the host enforces no access control. */
   readonly authorize: Authorize | undefined;
+  /** Long operations running on collections (compaction), with their progress. */
+  readonly operations: CollectionOperations;
 }
 
 const runtimes = new WeakMap<ApiContext, ApiRuntime>();
@@ -28,6 +31,7 @@ export function runtimeOf(ctx: ApiContext): ApiRuntime {
       ctx,
       cache: new QueryCache(ctx.limits.queryCacheEntries),
       authorize: authorizeOf(ctx),
+      operations: new CollectionOperations(),
     };
     runtimes.set(ctx, runtime);
   }

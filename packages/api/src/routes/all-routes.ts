@@ -12,6 +12,7 @@ import { slowQueryRoutes } from './slow-query-routes.js';
 import { securityRoutes } from './security-routes.js';
 import { snapshotRoutes } from './snapshot-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { tuningRoutes } from './tuning-routes.js';
 import { vectorRoutes } from './vector-routes.js';
 
 const documents = new Map<string, Record<string, unknown>>();
@@ -51,4 +52,5 @@ export const allRoutes: readonly ApiRoute[] = [
   ...alertRoutes,
   ...slowQueryRoutes,
   ...notificationRoutes,
+  ...tuningRoutes,
 ];

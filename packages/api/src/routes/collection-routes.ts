@@ -11,6 +11,7 @@ import { defineRoute } from '../http/api-route.js';
 import type { ApiRoute } from '../http/api-route.js';
 import {
   collectionDetail,
+  compactQuery,
   compactResponse,
   createCollectionBody,
   createCollectionResponse,
@@ -102,13 +103,15 @@ export const collectionRoutes: readonly ApiRoute[] = [
     path: '/collections/:name/compact',
     kind: 'api',
     operation: 'compact',
-    summary: "Rebuild the collection's index without its deleted slots",
+    summary:
+      "Rebuild the collection's index without its deleted slots (dry_run: only report what it would reclaim); progress shows on the index status",
     tag,
     params: collectionParams,
+    query: compactQuery,
     status: 200,
     response: compactResponse,
     errors: ['COLLECTION_NOT_FOUND', 'OPERATION_IN_PROGRESS'],
-    handle: (rt, { params }) => compactCollection(rt, params.name),
+    handle: (rt, { params, query }) => compactCollection(rt, params.name, query),
   }),
   defineRoute({
     id: 'getIndexStatus',
@@ -117,7 +120,7 @@ export const collectionRoutes: readonly ApiRoute[] = [
     path: '/collections/:name/index/status',
     kind: 'api',
     operation: 'get',
-    summary: "The index's size and fragmentation",
+    summary: "The index's size and fragmentation, the compaction running now and the last one",
     tag,
     params: collectionParams,
     status: 200,

@@ -55,7 +55,41 @@ export const collectionDetail = z.object({
 
 export const deleteCollectionResponse = z.object({ deleted: z.string() });
 
-export const compactResponse = z.object({ compacted: z.string(), removed: z.number().int() });
+/** `POST /collections/{name}/compact?dry_run=true`: only report what compaction would reclaim. */
+export const compactQuery = z.object({
+  dry_run: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .meta({ description: 'true: change nothing, answer what a compaction would reclaim.' }),
+});
+
+export const compactResponse = z.object({
+  compacted: z.string(),
+  /** Deleted slots freed (for a dry run: that would be freed). */
+  removed: z.number().int(),
+  dry_run: z.boolean().optional(),
+  /** Index memory freed (for a dry run: the estimate). */
+  reclaimed_bytes: z.number().int().optional(),
+  /** Live vectors in the rebuilt index. */
+  vectors: z.number().int().optional(),
+});
+
+/** The long operation running on a collection, or null. */
+export const runningOperation = z
+  .object({
+    kind: z.enum(['compaction']),
+    /** `starting`, `rebuild`, `vacuum`, `done`. */
+    phase: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+    /** How far the whole operation is, 0..1. */
+    ratio: z.number(),
+    started_at: z.string(),
+    /** Seconds still to go at the rate so far; null until there is a rate. */
+    eta_seconds: z.number().nullable(),
+  })
+  .nullable();
 
 export const indexStatusResponse = z.object({
   collection: z.string(),
@@ -69,6 +103,19 @@ export const indexStatusResponse = z.object({
     index_memory_bytes: z.number().int(),
   }),
   compaction_recommended: z.boolean(),
+  /** The compaction running now, with its progress; null when none. */
+  operation: runningOperation.optional(),
+  /** What the last compaction since the server started did; null before one. */
+  last_compaction: z
+    .object({
+      removed: z.number().int(),
+      reclaimed_bytes: z.number().int(),
+      duration_ms: z.number(),
+      vectors: z.number().int(),
+      completed_at: z.string(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** `GET /collections/{name}/export?offset&limit`: without `limit`, the whole collection. */

@@ -108,6 +108,8 @@ import {
   roleParams,
 } from '../schemas/security.js';
 import { slowQueriesQuery, slowQueryParams } from '../schemas/slow-queries.js';
+import { tuneBody } from '../schemas/tuning.js';
+import { tune } from '../handlers/tuning.js';
 import { createSnapshotBody } from '../schemas/snapshots.js';
 import {
   batchInsertBody,
@@ -160,14 +162,17 @@ export const appRouter = router({
       .input(apiInput(collection))
       .mutation(({ ctx, input }) => dropCollection(ctx.runtime, input.collection)),
     compact: needs('collections.manage', 'compact', 'collections.compact')
-      .input(apiInput(collection))
-      .mutation(({ ctx, input }) => compactCollection(ctx.runtime, input.collection)),
+      .input(apiInput(collection.extend({ dry_run: z.boolean().default(false) })))
+      .mutation(({ ctx, input }) => compactCollection(ctx.runtime, input.collection, input)),
     indexStatus: needs('read', 'get', 'collections.indexStatus')
       .input(apiInput(collection))
       .query(({ ctx, input }) => indexStatus(ctx.runtime, input.collection)),
     export: needs('read', 'export', 'collections.export')
       .input(apiInput(inCollection(exportQuery)))
       .query(({ ctx, input }) => exportCollection(ctx.runtime, input.collection, input)),
+    tune: needs('collections.list', 'http', 'collections.tune')
+      .input(apiInput(tuneBody))
+      .query(({ input }) => tune(input)),
   }),
   vectors: router({
     insert: needs('write', 'insert', 'vectors.insert')

@@ -65,7 +65,7 @@ export class Collection {
   readonly #newIndex: (config: ResolvedCollectionConfig) => VectorIndex;
   #busy: string | null = null;
   #lastSearchAt = -Infinity;
-  #lastCompaction: CompactionReport | null = null;
+  #lastCompaction: (CompactionReport & { completedAt: number }) | null = null;
   #searchContext: SearchContext | null = null;
 
   /** @internal Use `Database.createCollection` / `Database.collection`. */
@@ -302,7 +302,7 @@ export class Collection {
     this.#busy = 'compaction';
     try {
       const report = await compactCollection(core, this.#newIndexLike(), options.onProgress);
-      this.#lastCompaction = { ...report };
+      this.#lastCompaction = { ...report, completedAt: Date.now() };
       return report;
     } finally {
       this.#busy = null;
@@ -339,8 +339,11 @@ export class Collection {
     return this.#core.index;
   }
 
-  /** The report of the last compaction, or null if none ran since open. */
-  get lastCompaction(): CompactionReport | null {
+  /**
+   * The report of the last compaction, with when it finished (milliseconds since the epoch),
+   * or null if none ran since open.
+   */
+  get lastCompaction(): (CompactionReport & { completedAt: number }) | null {
     return this.#lastCompaction;
   }
 

@@ -30,6 +30,16 @@ describe('autoTune memory formula', () => {
     expect(plan.diskBytes).toBe(1_152_000_000);
   });
 
+  it('names a growth factor with at most two decimals', () => {
+    const plan = autoTune({
+      expectedVectors: 1_000_000,
+      dimensions: 768,
+      memoryBudget: 8 * 1024 ** 3,
+      growthFactor: 1.1 ** 12,
+    });
+    expect(plan.recommendations[0]).toMatch(/^Fits today, but at 3\.14× growth /);
+  });
+
   it('defaults to f32, the balanced profile and 2.5× growth', () => {
     const plan = autoTune({ expectedVectors: 1_000_000, dimensions: 384 });
     expect(plan).toMatchObject({

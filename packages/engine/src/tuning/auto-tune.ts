@@ -96,7 +96,7 @@ export function autoTune(constraints: TuningConstraints): TuningEstimate {
     const overBudget = now.fitsBudget ? projected : now;
     recommendations.push(
       now.fitsBudget
-        ? `Fits today, but at ${c.growthFactor}× growth (${formatCount(projected.vectors)} vectors) the index needs ` +
+        ? `Fits today, but at ${Number(c.growthFactor.toFixed(2))}× growth (${formatCount(projected.vectors)} vectors) the index needs ` +
             `${formatBytes(projected.memoryBytes)}, over the ${budget} budget. To plan for that growth:`
         : `The index needs ${formatBytes(now.memoryBytes)} for ${formatCount(now.vectors)} vectors, ` +
             `over the ${budget} budget.`,

@@ -301,6 +301,30 @@ const collections: DashboardDefinition = {
       ],
       unit: 'ratio',
     },
+    {
+      title: 'Compaction progress by collection',
+      description: 'How far a running compaction is, 0 to 1; no line when none runs.',
+      kind: 'timeseries',
+      queries: [
+        {
+          query: max(metric(m.operationProgress.name, [C]), ['collection', 'operation']),
+          legend: '{{operation}} {{collection}}',
+        },
+      ],
+      unit: 'ratio',
+    },
+    {
+      title: 'Memory and disk limits',
+      description:
+        'The memory limit above which writes are refused, and the size and use of the file system holding the data: what the per-collection growth is measured against.',
+      kind: 'timeseries',
+      queries: [
+        { query: max(metric(m.memoryLimit.name)), legend: 'memory limit' },
+        { query: max(metric(m.diskCapacity.name)), legend: 'disk capacity' },
+        { query: max(metric(m.diskUsage.name)), legend: 'disk used by Needle' },
+      ],
+      unit: 'bytes',
+    },
   ],
 };
 

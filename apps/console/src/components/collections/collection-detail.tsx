@@ -9,16 +9,14 @@ import { EmptyState } from '@/components/states/empty-state';
 import { QueryView } from '@/components/states/query-view';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PageHeader } from '@/components/ui/page-header';
-import { ProgressBar } from '@/components/ui/progress-bar';
-import {
-  useCollection,
-  useCompactCollection,
-  useDropCollection,
-  useIndexStatus,
-} from '@/data/collections';
+import { useCollection, useDropCollection, useIndexStatus } from '@/data/collections';
 import { toApiErrorInfo } from '@/lib/api-error';
 import { useGrants } from '@/lib/auth/auth-provider';
 import { formatBytes, formatCount, formatRatio } from '@/lib/format';
+
+import { CollectionTrends } from './collection-trends';
+import { CompactionPanel } from './compaction-panel';
+import { importHref } from './collection-href';
 
 /** One collection (named by `?name=`): its settings, index, and the compact and drop actions. */
 export function CollectionDetail() {
@@ -38,13 +36,26 @@ export function CollectionDetail() {
 function CollectionFacts({ name }: { name: string }) {
   const detail = useCollection(name);
   const index = useIndexStatus(name);
-  const canManage = useGrants().can('collections.manage', name);
+  const grants = useGrants();
+  const canManage = grants.can('collections.manage', name);
+  const canWrite = grants.can('write', name);
   return (
     <>
       <PageHeader
         title={name}
         description={<Link href="/collections/">← All collections</Link>}
-        actions={canManage && detail.data && <ManageActions name={name} />}
+        actions={
+          detail.data && (
+            <>
+              {canWrite && (
+                <Link href={importHref(name)} className="button">
+                  Import vectors
+                </Link>
+              )}
+              {canManage && <ManageActions name={name} />}
+            </>
+          )
+        }
       />
       <QueryView query={detail} loading="Loading the collection">
         {(c) => (
@@ -71,7 +82,7 @@ function CollectionFacts({ name }: { name: string }) {
         )}
       </QueryView>
       <QueryView query={index} loading="Loading the index status">
-        {({ index: ix, compaction_recommended }) => (
+        {({ index: ix, compaction_recommended, last_compaction: last }) => (
           <section aria-labelledby="index-title" className="card">
             <h2 id="index-title">Index</h2>
             <dl className="facts">
@@ -80,37 +91,36 @@ function CollectionFacts({ name }: { name: string }) {
               <dt>Index memory</dt>
               <dd>{formatBytes(ix.index_memory_bytes)}</dd>
               <dt>Fragmentation</dt>
-              <dd>
+              <dd data-testid="fact-fragmentation">
                 {formatRatio(ix.fragmentation_ratio)}{' '}
                 {compaction_recommended && (
                   <span className="badge warning">compaction recommended</span>
                 )}
               </dd>
+              <dt>Last compaction</dt>
+              <dd data-testid="fact-last-compaction">
+                {last
+                  ? `${new Date(last.completed_at).toLocaleString('en-GB')}: ${formatCount(last.removed)} slots removed, ${formatBytes(last.reclaimed_bytes)} reclaimed in ${(last.duration_ms / 1000).toFixed(1)} s`
+                  : 'none since the server started'}
+              </dd>
             </dl>
           </section>
         )}
       </QueryView>
+      {detail.data && canManage && <CompactionPanel name={name} />}
+      {detail.data && grants.can('metrics.read') && <CollectionTrends name={name} />}
     </>
   );
 }
 
-/** Compact (with its running state) and drop (with a typed confirmation). */
+/** Drop (with a typed confirmation). */
 function ManageActions({ name }: { name: string }) {
   const router = useRouter();
-  const compact = useCompactCollection();
   const drop = useDropCollection();
   const [confirming, setConfirming] = useState(false);
   return (
     <div className="stack">
       <div className="actions">
-        <button
-          type="button"
-          className="button"
-          disabled={compact.isPending}
-          onClick={() => compact.mutate({ collection: name })}
-        >
-          Compact
-        </button>
         <button
           type="button"
           className="button danger"
@@ -122,13 +132,6 @@ function ManageActions({ name }: { name: string }) {
           Drop…
         </button>
       </div>
-      {compact.isPending && <ProgressBar label={`Compacting ${name}`} />}
-      {compact.data && (
-        <p role="status">Compacted: {formatCount(compact.data.removed)} deleted slots removed.</p>
-      )}
-      {compact.error && (
-        <ApiErrorView error={toApiErrorInfo(compact.error)} title="Compaction failed" />
-      )}
       <ConfirmDialog
         open={confirming}
         title={`Drop ${name}?`}

@@ -2,3 +2,8 @@
 export function collectionHref(name: string): string {
   return `/collections/detail/?name=${encodeURIComponent(name)}`;
 }
+
+/** The page importing vectors from a file into a collection. */
+export function importHref(name: string): string {
+  return `/collections/import/?name=${encodeURIComponent(name)}`;
+}

@@ -21,11 +21,16 @@ export function CollectionList() {
         title="Collections"
         description="Vectors, settings, memory and fragmentation of each collection."
         actions={
-          canCreate && (
-            <Link href="/collections/new/" className="button primary">
-              New collection
+          <>
+            <Link href="/collections/planner/" className="button">
+              Capacity planner
             </Link>
-          )
+            {canCreate && (
+              <Link href="/collections/new/" className="button primary">
+                New collection
+              </Link>
+            )}
+          </>
         }
       />
       <QueryView
