@@ -105,4 +105,24 @@ test('take a full backup with live progress, verify it, and restore a point of i
   await expect(
     page.getByRole('status').filter({ hasText: 'Retention would delete nothing' }),
   ).toBeVisible();
+
+  // An incremental joins the chain; the full backup cannot be deleted under it, the incremental can.
+  await page.getByRole('button', { name: 'Incremental backup' }).click();
+  await expect(job.getByTestId('job-result')).toContainText('(incremental) written');
+  const incrementalId =
+    (await job.getByTestId('job-result').locator('code').first().textContent()) ?? '';
+  const chain = page.getByTestId('backup-chain').filter({ has: row });
+  const incremental = chain.locator(
+    `[data-testid="backup-row"][data-backup-id="${incrementalId}"]`,
+  );
+  await expect(incremental).toContainText('↳ incremental');
+  await expect(row.getByRole('button', { name: `Delete ${backupId}` })).toBeDisabled();
+  await saveScreenshot('backups-chain');
+  await incremental.getByRole('button', { name: `Delete ${incrementalId}` }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete this backup?' })
+    .getByRole('button', { name: 'Delete backup' })
+    .click();
+  await expect(incremental).toHaveCount(0);
+  await expect(row.getByRole('button', { name: `Delete ${backupId}` })).toBeEnabled();
 });

@@ -93,6 +93,9 @@ test('a custom role on one collection, a key shown once, refused beyond its role
   await expect(page.getByTestId('check-result')).toContainText('allowed');
   await expect(page.getByTestId('check-result')).toContainText(`granted by ${allowed}:search`);
   await saveScreenshot('security-simulator');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await saveScreenshot('security-simulator-dark');
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
 
   // The key itself: its console offers no administration, and the server refuses beyond its role.
   const context = await browser.newContext();

@@ -28,6 +28,7 @@ import {
   type BackupStatus,
   type ChainGroup,
 } from './backup-types';
+import styles from './backups.module.css';
 import { JobPanel } from './job-panel';
 import { RestoreDialog } from './restore-dialog';
 
@@ -115,7 +116,7 @@ export function BackupsView() {
         }
       >
         {(data) => (
-          <div className="stack">
+          <div className={styles.column}>
             {groupByChain(data.backups, data.chains).map((group) => (
               <ChainTable
                 key={group.chain.id}
@@ -214,7 +215,7 @@ function ChainTable({
                   <Verification backup={b} />
                 </td>
                 <td>
-                  <div className="actions">
+                  <div className={styles.rowActions}>
                     <button
                       type="button"
                       className="button"
@@ -288,8 +289,8 @@ function Verification({ backup }: { backup: Backup }) {
         <StatusBadge tone="ok">verified</StatusBadge>
       ) : (
         <StatusBadge tone="bad">failed {v.code ?? ''}</StatusBadge>
-      )}{' '}
-      <span className="muted">
+      )}
+      <span className={`muted ${styles.sub}`}>
         {formatTime(v.at)}
         {v.restore_ms !== null && ` · drill ${formatMs(v.restore_ms)}`}
       </span>

@@ -45,7 +45,7 @@ export function AuditTab() {
   });
 
   return (
-    <div className="stack">
+    <div className={styles.column}>
       <ChainState />
       <AuditFilterForm
         onApply={(f) => {

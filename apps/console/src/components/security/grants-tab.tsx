@@ -18,7 +18,7 @@ export function GrantsTab() {
   const revoke = useRevokeRole();
   const [revoking, setRevoking] = useState<{ principal: string; role: string } | null>(null);
   return (
-    <div className="stack">
+    <div className={styles.column}>
       <QueryView
         query={grants}
         loading="Loading grants"

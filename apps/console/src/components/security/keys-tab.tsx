@@ -22,7 +22,7 @@ export function KeysTab() {
   const revoke = useRevokeKey();
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   return (
-    <div className="stack">
+    <div className={styles.column}>
       <CreateKeyForm />
       <QueryView
         query={keys}

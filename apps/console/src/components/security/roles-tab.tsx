@@ -25,7 +25,7 @@ export function RolesTab() {
   const remove = useDeleteRole();
   const [deleting, setDeleting] = useState<Role | null>(null);
   return (
-    <div className="stack">
+    <div className={styles.column}>
       <QueryView query={roles} loading="Loading roles">
         {(data) => (
           <div className="table-wrap">

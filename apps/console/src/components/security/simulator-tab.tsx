@@ -73,7 +73,7 @@ export function SimulatorTab() {
         : { principal: chosen };
 
   return (
-    <div className="stack">
+    <div className={styles.column}>
       <section className="card" aria-labelledby="sim-title">
         <h2 id="sim-title">Effective permissions</h2>
         <div className={styles.grid}>
