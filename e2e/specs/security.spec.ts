@@ -148,6 +148,25 @@ test('a custom role on one collection, a key shown once, refused beyond its role
   await expect(entries.filter({ hasText: 'refused' }).filter({ hasText: 'write' })).toHaveCount(1);
   await saveScreenshot('security-audit');
 
+  // A grant to a token principal, then revoked.
+  const subject = `jwt:e2e-${suffix}`;
+  await page.getByRole('tab', { name: 'Grants' }).click();
+  const grantForm = page.getByRole('region', { name: 'Grant a role' });
+  await grantForm.getByLabel('Principal').fill('no-prefix');
+  await expect(grantForm.getByLabel('Principal')).toHaveAttribute('aria-invalid', 'true');
+  await grantForm.getByLabel('Principal').fill(subject);
+  await grantForm.getByLabel('Role').selectOption('reader');
+  await grantForm.getByRole('button', { name: 'Grant' }).click();
+  const grantRow = page.getByTestId('grant-row').filter({ hasText: subject });
+  await expect(grantRow).toContainText('reader');
+  await saveScreenshot('security-grants');
+  await grantRow.getByRole('button', { name: `Revoke reader from ${subject}` }).click();
+  await page
+    .getByRole('dialog', { name: 'Revoke this role?' })
+    .getByRole('button', { name: 'Revoke' })
+    .click();
+  await expect(grantRow).toHaveCount(0);
+
   // Revoked, the key is refused; the role is free to delete.
   await page.getByRole('tab', { name: 'API keys' }).click();
   await keyRow.getByRole('button', { name: `Revoke key ${keyName}` }).click();

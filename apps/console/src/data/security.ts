@@ -13,10 +13,18 @@ export function useRoles(enabled = true) {
   return useQuery({ ...trpc.security.roles.queryOptions(), enabled, refetchInterval: LIVE_MS });
 }
 
-/** Roles granted to principals. */
+/**
+ * Roles granted to principals. A principal whose last role was revoked is still listed by the
+ * server, with no roles: it is left out.
+ */
 export function useGrantList(enabled = true) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.security.grants.queryOptions(), enabled, refetchInterval: LIVE_MS });
+  return useQuery({
+    ...trpc.security.grants.queryOptions(),
+    enabled,
+    refetchInterval: LIVE_MS,
+    select: (data) => ({ grants: data.grants.filter((g) => g.roles.length > 0) }),
+  });
 }
 
 /** API keys (never their secrets). */

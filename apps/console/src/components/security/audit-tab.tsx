@@ -97,9 +97,13 @@ export function AuditTab() {
                         )}
                       </td>
                       <td className={styles.detail}>
-                        {e.detail && Object.keys(e.detail).length > 0 && (
-                          <code>{JSON.stringify(e.detail)}</code>
-                        )}
+                        {e.detail &&
+                          Object.entries(e.detail).map(([k, v]) => (
+                            <span key={k}>
+                              <span className="muted">{k}</span>{' '}
+                              {typeof v === 'string' ? v : JSON.stringify(v)}
+                            </span>
+                          ))}
                       </td>
                     </tr>
                   ))}

@@ -37,10 +37,9 @@ export function KeysTab() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Id · prefix</th>
+                  <th scope="col">Key</th>
                   <th scope="col">Roles</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
+                  <th scope="col">Created · expires</th>
                   <th scope="col">Last used</th>
                   <th scope="col">State</th>
                 </tr>
@@ -50,12 +49,15 @@ export function KeysTab() {
                   <tr key={k.id} data-testid="key-row" data-key-id={k.id}>
                     <th scope="row">{k.name}</th>
                     <td>
-                      <code>{k.id}</code> · <code>{k.prefix}…</code>
+                      <code title={`id ${k.id}`}>{k.prefix}…</code>
                     </td>
                     <td>{k.roles.join(', ')}</td>
-                    <td>{when(k.created_at, '')}</td>
-                    <td>{when(k.expires_at, 'never')}</td>
-                    <td>{when(k.last_used_at, 'never')}</td>
+                    <td className={styles.dates}>
+                      {when(k.created_at, '')}
+                      <br />
+                      <span className="muted">expires {when(k.expires_at, 'never')}</span>
+                    </td>
+                    <td className={styles.dates}>{when(k.last_used_at, 'never')}</td>
                     <td>
                       {k.revoked_at ? (
                         <StatusBadge tone="bad">revoked {when(k.revoked_at, '')}</StatusBadge>

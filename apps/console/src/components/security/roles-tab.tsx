@@ -170,9 +170,9 @@ function CreateRoleForm() {
             />
           </div>
         </div>
-        <fieldset className="field-row">
+        <fieldset className={styles.builder}>
           <legend>Permissions</legend>
-          <div className={styles.grid} style={{ flex: 1 }}>
+          <div className={styles.grid}>
             <div className="field">
               <label htmlFor={ids.scope}>Collections</label>
               <input
