@@ -60,7 +60,9 @@ export function KeysTab() {
                     <td className={styles.dates}>{when(k.last_used_at, 'never')}</td>
                     <td>
                       {k.revoked_at ? (
-                        <StatusBadge tone="bad">revoked {when(k.revoked_at, '')}</StatusBadge>
+                        <span title={when(k.revoked_at, '')}>
+                          <StatusBadge tone="bad">revoked</StatusBadge>
+                        </span>
                       ) : (
                         <button
                           type="button"

@@ -100,8 +100,12 @@ export function RolesTab() {
   );
 }
 
-const SCOPES_HELP =
-  '`*` for every collection, a collection name, or a prefix ending in `*` (logs-*). System actions take `*`.';
+const SCOPES_HELP = (
+  <>
+    <code>*</code> for every collection, a collection name, or a prefix ending in <code>*</code> (
+    <code>logs-*</code>). System actions take <code>*</code>.
+  </>
+);
 
 /** Name, description and a list of permissions built from a scope and an action, checked as typed. */
 function CreateRoleForm() {
