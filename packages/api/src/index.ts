@@ -22,6 +22,7 @@ export type {
   BackupJobRequest,
   BackupJobResult,
   BackupServices,
+  BackupPolicySettings,
   BackupStatus,
 } from './backups/backup-services.js';
 export type {

@@ -401,4 +401,20 @@ describe('administration', () => {
     });
     expect((await client(keys.admin!).security.whoami.query()).roles).toEqual(['admin']);
   });
+
+  it("answers tRPC with the security's own codes: a role held by a key is ROLE_IN_USE (409)", async () => {
+    const admin = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${s.base}/trpc`, headers: { 'x-api-key': keys.admin! } })],
+    });
+    await admin.security.createRole.mutate({ name: 'held', permissions: ['docs:search'] });
+    const held = await admin.security.createKey.mutate({ name: 'holder', roles: ['held'] });
+    await expect(admin.security.deleteRole.mutate({ role: 'held' })).rejects.toMatchObject({
+      data: { apiCode: 'ROLE_IN_USE', httpStatus: 409 },
+    });
+    await expect(admin.security.deleteRole.mutate({ role: 'reader' })).rejects.toMatchObject({
+      data: { apiCode: 'ROLE_BUILT_IN' },
+    });
+    await admin.security.revokeKey.mutate({ id: held.id });
+    expect(await admin.security.deleteRole.mutate({ role: 'held' })).toEqual({ deleted: 'held' });
+  });
 });

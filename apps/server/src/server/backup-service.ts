@@ -51,7 +51,11 @@ export interface BackupServiceDeps {
   }) => Promise<void>;
   /** Next scheduled runs, for the status. */
   nextRuns: () => BackupStatus['schedule'];
+  /** The configured cron expressions, for the status. */
+  cron: { full?: string; incremental?: string; verify?: string; timezone?: string };
 }
+
+const DAY_MS = 86_400_000;
 
 const ORDER: readonly ScheduledJob[] = ['full', 'incremental', 'verify'];
 
@@ -109,6 +113,26 @@ export class BackupService implements BackupServices {
       running,
       recent: running ? recent.slice(1) : recent,
       schedule: this.#deps.nextRuns(),
+      settings: this.#policySettings(),
+    };
+  }
+
+  #policySettings(): BackupStatus['settings'] {
+    const { cron, settings } = this.#deps;
+    const retention = settings.retention;
+    return {
+      cron: {
+        full: cron.full ?? null,
+        incremental: cron.incremental ?? null,
+        verify: cron.verify ?? null,
+        timezone: cron.timezone ?? null,
+      },
+      retention: retention && {
+        maxAgeDays: retention.maxAgeMs === undefined ? null : retention.maxAgeMs / DAY_MS,
+        maxCount: retention.maxCount ?? null,
+        minCount: retention.minCount ?? 1,
+      },
+      maxChainLength: settings.maxChainLength,
     };
   }
 

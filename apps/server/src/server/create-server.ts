@@ -163,6 +163,7 @@ export async function createServer(
       await security?.audit.record({ ...entry, allowed: true });
     },
     nextRuns: () => scheduler.nextRuns(),
+    cron: config.backup.schedule,
   });
   const notifications = new NotificationService({
     database: () => database.database(),

@@ -85,6 +85,28 @@ export interface BackupStatus {
     readonly incremental: number | null;
     readonly verify: number | null;
   };
+  /** The configured schedule and retention (read from the server's config, not changed by the API). */
+  readonly settings: BackupPolicySettings;
+}
+
+/** The backup schedule and retention of the server's config. */
+export interface BackupPolicySettings {
+  /** Cron expressions of the scheduled jobs, null when a job is not scheduled. */
+  readonly cron: {
+    readonly full: string | null;
+    readonly incremental: string | null;
+    readonly verify: string | null;
+    /** Time zone of the expressions, null for the server's. */
+    readonly timezone: string | null;
+  };
+  /** The retention, or null when every backup is kept. */
+  readonly retention: {
+    readonly maxAgeDays: number | null;
+    readonly maxCount: number | null;
+    readonly minCount: number;
+  } | null;
+  /** Incrementals in a chain before a scheduled incremental starts a new full backup. */
+  readonly maxChainLength: number;
 }
 
 /**

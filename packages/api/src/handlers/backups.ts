@@ -337,6 +337,15 @@ export function backupStatus(rt: ApiRuntime): z.output<typeof statusResponse> {
       incremental: at(status.schedule.incremental),
       verify: at(status.schedule.verify),
     },
+    settings: {
+      cron: status.settings.cron,
+      retention: status.settings.retention && {
+        max_age_days: status.settings.retention.maxAgeDays,
+        max_count: status.settings.retention.maxCount,
+        min_count: status.settings.retention.minCount,
+      },
+      max_chain_length: status.settings.maxChainLength,
+    },
   };
 }
 

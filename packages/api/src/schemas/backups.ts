@@ -195,6 +195,24 @@ export const statusResponse = z.object({
     incremental: z.string().nullable(),
     verify: z.string().nullable(),
   }),
+  /** The schedule and retention of the server's config (changed there, not through the API). */
+  settings: z.object({
+    cron: z.object({
+      full: z.string().nullable(),
+      incremental: z.string().nullable(),
+      verify: z.string().nullable(),
+      timezone: z.string().nullable(),
+    }),
+    /** Null when every backup is kept. */
+    retention: z
+      .object({
+        max_age_days: z.number().nullable(),
+        max_count: z.number().int().nullable(),
+        min_count: z.number().int(),
+      })
+      .nullable(),
+    max_chain_length: z.number().int(),
+  }),
 });
 
 export const deleteBackupResponse = z.object({ deleted: z.string() });

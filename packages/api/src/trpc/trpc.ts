@@ -1,6 +1,6 @@
 import { TRPCError, initTRPC } from '@trpc/server';
 import { isEngineError } from '@needle/engine';
-import type { Principal } from '@needle/security';
+import { isSecurityError, type Principal } from '@needle/security';
 
 import { ApiError } from '../api-error.js';
 import type { RouteAccess } from '../context.js';
@@ -64,7 +64,7 @@ const mapErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = result.error.cause;
-  if (!(cause instanceof ApiError) && !isEngineError(cause)) {
+  if (!(cause instanceof ApiError) && !isEngineError(cause) && !isSecurityError(cause)) {
     if (result.error.code !== 'INTERNAL_SERVER_ERROR') return result;
     throw new TRPCError({
       code: 'INTERNAL_SERVER_ERROR',

@@ -1,14 +1,9 @@
 import type { Metadata } from 'next';
 
-import { NotBuilt } from '@/components/ui/not-built';
+import { SecurityView } from '@/components/security/security-view';
 
 export const metadata: Metadata = { title: 'Security' };
 
 export default function SecurityPage() {
-  return (
-    <NotBuilt
-      title="Security"
-      what="Roles, grants, API keys, the audit log and the effective-permission simulator."
-    />
-  );
+  return <SecurityView />;
 }

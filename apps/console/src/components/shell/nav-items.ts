@@ -6,8 +6,8 @@ import type { Grants } from '@/lib/auth/permissions';
 export interface NavItem {
   href: string;
   label: string;
-  /** Shown only to principals allowed this (somewhere, for collection actions). */
-  requires: Action;
+  /** Shown only to principals allowed this (somewhere, for collection actions), or any of these. */
+  requires: Action | readonly Action[];
 }
 
 /** The console's pages, in the order the navigation lists them. Add a page here. */
@@ -17,12 +17,20 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/explain/', label: 'Query explain', requires: 'search' },
   { href: '/alerts/', label: 'Alerts', requires: 'metrics.read' },
   { href: '/backups/', label: 'Backups', requires: 'backups.manage' },
-  { href: '/security/', label: 'Security', requires: 'roles.manage' },
+  {
+    href: '/security/',
+    label: 'Security',
+    requires: ['roles.manage', 'keys.manage', 'audit.read'],
+  },
 ];
 
 /** The items the principal may use. */
 export function visibleNavItems(grants: Grants): NavItem[] {
-  return NAV_ITEMS.filter((item) => grants.canSomewhere(item.requires));
+  return NAV_ITEMS.filter((item) =>
+    (typeof item.requires === 'string' ? [item.requires] : item.requires).some((action) =>
+      grants.canSomewhere(action),
+    ),
+  );
 }
 
 /** True when `pathname` (without the base path) is `href`'s page or below it. */

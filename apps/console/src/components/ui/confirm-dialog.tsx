@@ -14,6 +14,7 @@ export function ConfirmDialog({
   confirmLabel,
   confirmText,
   busy = false,
+  confirmDisabled = false,
   onConfirm,
   onCancel,
 }: {
@@ -23,6 +24,8 @@ export function ConfirmDialog({
   confirmLabel: string;
   confirmText?: string;
   busy?: boolean;
+  /** Keeps the action disabled while what the dialog asks for is not valid yet. */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -41,7 +44,7 @@ export function ConfirmDialog({
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
-  const allowed = !busy && (confirmText === undefined || typed === confirmText);
+  const allowed = !busy && !confirmDisabled && (confirmText === undefined || typed === confirmText);
   return (
     <dialog
       ref={ref}
