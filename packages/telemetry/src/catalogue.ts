@@ -210,7 +210,7 @@ export const METRICS = {
   operationProgress: {
     name: 'needle_operation_progress_ratio',
     type: 'gauge',
-    help: 'Progress of a long operation running on a collection (compaction), 0..1 across its phases; absent when none runs.',
+    help: 'Progress of a long operation running on a collection (compaction), 0..1 across its phases; 0 when none runs.',
     labels: ['collection', 'operation'],
     unit: 'ratio',
     group: 'storage',

@@ -32,7 +32,11 @@ describe('the backup settings of the server config', () => {
     expect(settings.target.root).toBe(resolve(dir.path, 'data', 'backups'));
     expect(settings.retention).toEqual({ maxAgeMs: 30 * 86_400_000, minCount: 1 });
     expect(settings.maxChainLength).toBe(30);
-    expect(await settings.managerOptions()).toEqual({ keys: [], compression: 'gzip' });
+    expect(await settings.managerOptions()).toEqual({
+      keys: [],
+      compression: 'gzip',
+      keepChangeValues: false,
+    });
   });
 
   it('takes schedules, retention and the directory from flags and NEEDLE_BACKUP_* variables', () => {

@@ -144,12 +144,14 @@ describe('server metrics', () => {
     expect(sample(text, 'needle_backup_verify_failures_total')).toBe(0);
   });
 
-  it('reports the progress of running compactions by collection, and none when none runs', async () => {
+  it('reports the progress of running compactions by collection, and 0 when none runs', async () => {
     let running: [string, { kind: string; ratio: number }][] = [
       ['docs', { kind: 'compaction', ratio: 0.4 }],
     ];
+    const db = await Database.open(':memory:');
+    await db.createCollection('docs', { dimensions: 2 });
     const { registry } = createServerMetrics({
-      database: () => undefined,
+      database: () => db,
       dataFile: join(dir.path, 'needle.needle'),
       memoryLimitBytes: 0,
       openConnections: () => 0,
@@ -158,7 +160,10 @@ describe('server metrics', () => {
     const name = 'needle_operation_progress_ratio{collection="docs",operation="compaction"}';
     expect(sample(await registry.metrics(), name)).toBeCloseTo(0.4);
     running = [];
+    expect(sample(await registry.metrics(), name)).toBe(0);
+    await db.dropCollection('docs');
     expect(sample(await registry.metrics(), name)).toBeUndefined();
+    await db.close();
   });
 
   it('has both query cache series of a collection from its first lookup', async () => {

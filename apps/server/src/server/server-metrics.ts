@@ -164,6 +164,11 @@ export function createServerMetrics(sources: MetricSources): ServerMetrics {
       operationProgress: (gauge) => {
         if (!sources.operations) return;
         gauge.reset();
+        // 0 for every collection while nothing runs (like the backup progress), so a chart
+        // or a query over it has data rather than nothing.
+        const db = sources.database();
+        for (const { name } of db?.listCollections() ?? [])
+          gauge.set({ collection: name, operation: 'compaction' }, 0);
         for (const [collection, op] of sources.operations())
           gauge.set({ collection, operation: op.kind }, op.ratio);
       },

@@ -105,7 +105,8 @@ describe('needle backup and needle restore on a data directory', () => {
 
     await needle(['restore', '--to', dir('latest'), '--data', data(), '--no-progress']);
     expect(await exported(dir('latest'))).toBe(atIncremental);
-  });
+    // Fourteen command runs, each a process of its own: slow on a loaded machine.
+  }, 240_000);
 
   it('restores to a point in time and in place, keeping the replaced database', async () => {
     const listing = JSON.parse(await needle(['backup', 'list', '--data', data(), '--json'])) as {

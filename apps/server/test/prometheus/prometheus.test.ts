@@ -73,6 +73,8 @@ beforeAll(async () => {
       dataDir: join(dir.path, 'data'),
       auth: { adminApiKey: ADMIN },
       log: { level: 'warn' },
+      // Every search sampled, so the recall estimate has a value.
+      recall: { sampleRate: 1 },
       // A notifier of the server's own alerts, so its delivery counters exist (at 0).
       notifications: {
         notifiers: [{ name: 'ops-hook', kind: 'webhook', url: `${receiver.url}/needle` }],
