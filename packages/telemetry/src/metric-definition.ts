@@ -21,7 +21,6 @@ export type MetricGroup =
   | 'backups'
   | 'alerts'
   | 'http'
-  | 'alerts'
   | 'health';
 
 /**
