@@ -68,6 +68,13 @@ test('the overview charts move with traffic, draw the effective thresholds and c
   await expect(
     page.getByTestId('chart-search-latency').getByTestId('chart-last-value'),
   ).not.toHaveCount(0, { timeout: 30_000 });
+  // Sampled searches re-run exactly: the recall estimate, against its rule's thresholds.
+  const recall = page.getByTestId('chart-recall');
+  await expect(recall.getByTestId('chart-last-value').first()).toHaveText(/%$/, {
+    timeout: 30_000,
+  });
+  await expect(recall.getByTestId('chart-thresholds')).toContainText('95%');
+  await expect(recall.getByTestId('chart-thresholds')).toContainText('90%');
   await saveScreenshot('overview');
 
   // A changed threshold moves the line: the chart draws the effective thresholds.

@@ -39,6 +39,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       // rule the alerts spec triggers waits 4 s (not 5 min) before it fires, so its pending
       // state is seen first.
       alerts: { sampleIntervalMs: 1000, for: { [E2E_FAST_RULE]: '4s' } },
+      // Every search re-run exactly, so the recall chart has a value.
+      recall: { sampleRate: 1 },
     },
   );
   process.env.NEEDLE_E2E_URL = server.url;

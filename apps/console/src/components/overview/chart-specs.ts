@@ -38,6 +38,12 @@ export const OVERVIEW_CHARTS: readonly ChartSpec[] = [
     queries: ['needle-overview/memory-used-of-the-limit/0'],
     rule: 'NeedleMemoryHigh',
   },
+  {
+    key: 'recall',
+    label: 'Search recall (sampled searches re-run exactly)',
+    queries: ['needle-collections/search-recall-by-collection/0'],
+    rule: 'NeedleSearchRecallLow',
+  },
   { key: 'vectors', label: 'Vectors', queries: ['needle-overview/vectors/0'] },
   {
     key: 'disk',
