@@ -178,6 +178,7 @@ export function ScheduleForm({ settings, onDone }: { settings: Settings; onDone:
               <label>
                 <input
                   type="checkbox"
+                  aria-label={`${label}: scheduled`}
                   checked={value.on}
                   onChange={(e) => set({ on: e.target.checked })}
                 />{' '}
