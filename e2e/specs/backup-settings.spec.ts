@@ -5,6 +5,7 @@ test('change the incremental backup schedule, see its next run move, then reset 
   server,
   signIn,
   saveScreenshot,
+  consoleErrors,
 }) => {
   const settingsUrl = `${server.url}/v1/admin/backups/settings`;
   const admin = { 'x-api-key': server.adminKey };
@@ -35,7 +36,15 @@ test('change the incremental backup schedule, see its next run move, then reset 
     // Five fields the server cannot read: its answer names the field.
     await cron.fill('x x x x x');
     await form.getByRole('button', { name: 'Save schedule' }).click();
-    await expect(form.getByRole('alert')).toContainText('cron.incremental');
+    const refused = form.getByRole('alert');
+    await expect(refused.getByTestId('error-code')).toHaveText('INVALID_BACKUP_SETTINGS');
+    await expect(refused.getByTestId('error-message')).toContainText('cron.incremental');
+    await expect(refused.getByTestId('error-help')).not.toBeEmpty();
+    await saveScreenshot('backup-settings-refused');
+    // The browser logs the refused call (400) as a failed load; nothing else may be logged.
+    const refusal = /status of 400 .*\/trpc\/backups\.updateSettings/;
+    expect(consoleErrors.filter((e) => !refusal.test(e))).toEqual([]);
+    consoleErrors.length = 0;
 
     await cron.fill('17 5 * * *');
     await form.getByRole('button', { name: 'Save schedule' }).click();

@@ -136,136 +136,140 @@ export function ScheduleForm({ settings, onDone }: { settings: Settings; onDone:
 
   const result = last === 'saved' ? update.data : last === 'reset' ? reset.data : undefined;
   return (
-    <form
-      className="form"
-      aria-labelledby={`${ids}-title`}
-      data-testid="backup-settings-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        save();
-      }}
-    >
-      <h3 id={`${ids}-title`}>Change the schedule and retention</h3>
-      <p className="hint">
-        Changes are kept over the server&apos;s configuration (across restarts) and apply at once;
-        reset brings back the configuration&apos;s values.
-        {settings.overridden.length > 0 && (
-          <>
-            {' '}
-            Changed now:{' '}
-            <code data-testid="backup-overridden">{settings.overridden.join(', ')}</code>.
-          </>
-        )}
-      </p>
-      {JOBS.map(({ job, label }) => {
-        const value = draft.cron[job];
-        const problem = shown(problems[job]);
-        const set = (next: Partial<Draft['cron'][Job]>) =>
-          setDraft((d) => ({ ...d, cron: { ...d.cron, [job]: { ...d.cron[job], ...next } } }));
-        return (
-          <div className="field" key={job}>
-            <label htmlFor={`${ids}-${job}`}>{label} (cron)</label>
-            <div className="actions">
-              <input
-                id={`${ids}-${job}`}
-                value={value.pattern}
-                disabled={!value.on}
-                placeholder="*/15 * * * *"
-                aria-invalid={problem !== null}
-                aria-describedby={`${ids}-${job}-hint`}
-                onChange={(e) => set({ pattern: e.target.value })}
-              />
-              <label>
-                <input
-                  type="checkbox"
-                  aria-label={`${label}: scheduled`}
-                  checked={value.on}
-                  onChange={(e) => set({ on: e.target.checked })}
-                />{' '}
-                scheduled
-              </label>
-            </div>
-            <p id={`${ids}-${job}-hint`} className={problem ? 'field-error' : 'hint'}>
-              {problem ?? 'minute hour day-of-month month day-of-week'}
-            </p>
-          </div>
-        );
-      })}
-      <div className="field">
-        <label htmlFor={`${ids}-tz`}>Time zone</label>
-        <input
-          id={`${ids}-tz`}
-          value={draft.timezone}
-          placeholder="the server's"
-          onChange={(e) => setDraft((d) => ({ ...d, timezone: e.target.value }))}
-        />
-        <p className="hint">An IANA name such as UTC or Europe/Berlin; empty: the server&apos;s.</p>
-      </div>
-      <div className="field-row">
-        {(
-          [
-            ['maxAgeDays', 'Expire after (days, 0: never)'],
-            ['maxCount', 'Keep at most (0: no limit)'],
-            ['minCount', 'Always keep the newest'],
-            ['maxChainLength', 'Incrementals per chain'],
-          ] as const
-        ).map(([key, label]) => {
-          const problem = shown(problems[key]);
+    <>
+      <form
+        className="form"
+        aria-labelledby={`${ids}-title`}
+        data-testid="backup-settings-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <h3 id={`${ids}-title`}>Change the schedule and retention</h3>
+        <p className="hint">
+          Changes are kept over the server&apos;s configuration (across restarts) and apply at once;
+          reset brings back the configuration&apos;s values.
+          {settings.overridden.length > 0 && (
+            <>
+              {' '}
+              Changed now:{' '}
+              <code data-testid="backup-overridden">{settings.overridden.join(', ')}</code>.
+            </>
+          )}
+        </p>
+        {JOBS.map(({ job, label }) => {
+          const value = draft.cron[job];
+          const problem = shown(problems[job]);
+          const set = (next: Partial<Draft['cron'][Job]>) =>
+            setDraft((d) => ({ ...d, cron: { ...d.cron, [job]: { ...d.cron[job], ...next } } }));
           return (
-            <div className="field" key={key}>
-              <label htmlFor={`${ids}-${key}`}>{label}</label>
-              <input
-                id={`${ids}-${key}`}
-                inputMode="numeric"
-                value={draft[key]}
-                aria-invalid={problem !== null}
-                onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
-              />
-              {problem && <p className="field-error">{problem}</p>}
+            <div className="field" key={job}>
+              <label htmlFor={`${ids}-${job}`}>{label} (cron)</label>
+              <div className="actions">
+                <input
+                  id={`${ids}-${job}`}
+                  value={value.pattern}
+                  disabled={!value.on}
+                  placeholder="*/15 * * * *"
+                  aria-invalid={problem !== null}
+                  aria-describedby={`${ids}-${job}-hint`}
+                  onChange={(e) => set({ pattern: e.target.value })}
+                />
+                <label>
+                  <input
+                    type="checkbox"
+                    aria-label={`${label}: scheduled`}
+                    checked={value.on}
+                    onChange={(e) => set({ on: e.target.checked })}
+                  />{' '}
+                  scheduled
+                </label>
+              </div>
+              <p id={`${ids}-${job}-hint`} className={problem ? 'field-error' : 'hint'}>
+                {problem ?? 'minute hour day-of-month month day-of-week'}
+              </p>
             </div>
           );
         })}
-      </div>
-      <div className="actions">
-        <button type="submit" className="button" disabled={update.isPending}>
-          Save schedule
-        </button>
-        <button
-          type="button"
-          className="button ghost"
-          disabled={reset.isPending || settings.overridden.length === 0}
-          onClick={() => setConfirmReset(true)}
-        >
-          Reset to the configuration
-        </button>
-        <button
-          type="button"
-          className="button ghost"
-          onClick={() => {
-            setDraft(draftOf(settings));
-            setTried(false);
-            update.reset();
-            onDone();
-          }}
-        >
-          Cancel
-        </button>
-      </div>
-      {update.error && (
-        <ApiErrorView error={toApiErrorInfo(update.error)} title="The settings were not saved" />
-      )}
-      {reset.error && (
-        <ApiErrorView error={toApiErrorInfo(reset.error)} title="The settings were not reset" />
-      )}
-      {result && !update.error && (
-        <p role="status" data-testid="backup-settings-saved">
-          {last === 'reset' ? "Reset to the configuration's values." : 'Saved.'} Next runs:{' '}
-          {JOBS.map(({ job, label }) => {
-            const next = result.schedule[job];
-            return `${label.toLowerCase()} ${next ? formatTime(next) : 'not scheduled'}`;
-          }).join(' · ')}
-        </p>
-      )}
+        <div className="field">
+          <label htmlFor={`${ids}-tz`}>Time zone</label>
+          <input
+            id={`${ids}-tz`}
+            value={draft.timezone}
+            placeholder="the server's"
+            onChange={(e) => setDraft((d) => ({ ...d, timezone: e.target.value }))}
+          />
+          <p className="hint">
+            An IANA name such as UTC or Europe/Berlin; empty: the server&apos;s.
+          </p>
+        </div>
+        <div className="field-row">
+          {(
+            [
+              ['maxAgeDays', 'Expire after (days, 0: never)'],
+              ['maxCount', 'Keep at most (0: no limit)'],
+              ['minCount', 'Always keep the newest'],
+              ['maxChainLength', 'Incrementals per chain'],
+            ] as const
+          ).map(([key, label]) => {
+            const problem = shown(problems[key]);
+            return (
+              <div className="field" key={key}>
+                <label htmlFor={`${ids}-${key}`}>{label}</label>
+                <input
+                  id={`${ids}-${key}`}
+                  inputMode="numeric"
+                  value={draft[key]}
+                  aria-invalid={problem !== null}
+                  onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
+                />
+                {problem && <p className="field-error">{problem}</p>}
+              </div>
+            );
+          })}
+        </div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={update.isPending}>
+            Save schedule
+          </button>
+          <button
+            type="button"
+            className="button ghost"
+            disabled={reset.isPending || settings.overridden.length === 0}
+            onClick={() => setConfirmReset(true)}
+          >
+            Reset to the configuration
+          </button>
+          <button
+            type="button"
+            className="button ghost"
+            onClick={() => {
+              setDraft(draftOf(settings));
+              setTried(false);
+              update.reset();
+              onDone();
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+        {update.error && (
+          <ApiErrorView error={toApiErrorInfo(update.error)} title="The settings were not saved" />
+        )}
+        {reset.error && (
+          <ApiErrorView error={toApiErrorInfo(reset.error)} title="The settings were not reset" />
+        )}
+        {result && !update.error && (
+          <p role="status" data-testid="backup-settings-saved">
+            {last === 'reset' ? "Reset to the configuration's values." : 'Saved.'} Next runs:{' '}
+            {JOBS.map(({ job, label }) => {
+              const next = result.schedule[job];
+              return `${label.toLowerCase()} ${next ? formatTime(next) : 'not scheduled'}`;
+            }).join(' · ')}
+          </p>
+        )}
+      </form>
       <ConfirmDialog
         open={confirmReset}
         title="Reset the schedule and retention?"
@@ -285,6 +289,6 @@ export function ScheduleForm({ settings, onDone }: { settings: Settings; onDone:
       >
         <p>Every change made here is dropped: the server&apos;s configuration applies again.</p>
       </ConfirmDialog>
-    </form>
+    </>
   );
 }
