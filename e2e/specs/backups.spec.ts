@@ -32,7 +32,7 @@ test('take a full backup with live progress, verify it, and restore a point of i
     .getByRole('link', { name: 'Backups' })
     .click();
   await expect(page.getByRole('heading', { name: 'Backups', level: 1 })).toBeVisible();
-  // The schedule and retention come from the server's config, shown read-only.
+  // The schedule and retention in force: the server's config, unchanged here.
   const schedule = page.getByTestId('backup-schedule');
   await expect(schedule).toContainText('Full backups');
   await expect(schedule).toContainText('not scheduled');

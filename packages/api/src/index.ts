@@ -23,6 +23,7 @@ export type {
   BackupJobResult,
   BackupServices,
   BackupPolicySettings,
+  BackupPolicyChange,
   BackupStatus,
 } from './backups/backup-services.js';
 export type {

@@ -113,6 +113,46 @@ describe('route × role matrix', () => {
     ).toEqual([false, false, true]);
   });
 
+  it('covers the backup routes and procedures, settings included, which only admin may use', () => {
+    expect(
+      allRoutes
+        .filter((r) => r.action === 'backups.manage')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([
+      'DELETE /admin/backups/:backup',
+      'DELETE /admin/backups/settings',
+      'GET /admin/backups',
+      'GET /admin/backups/jobs/:job',
+      'GET /admin/backups/status',
+      'POST /admin/backups',
+      'POST /admin/backups/restore',
+      'POST /admin/backups/retention',
+      'POST /admin/backups/settings',
+      'POST /admin/backups/verify',
+    ]);
+    expect(
+      [...PROCEDURE_ACTIONS]
+        .filter(([, action]) => action === 'backups.manage')
+        .map(([path]) => path)
+        .sort(),
+    ).toEqual([
+      'backups.create',
+      'backups.delete',
+      'backups.job',
+      'backups.list',
+      'backups.resetSettings',
+      'backups.restore',
+      'backups.retention',
+      'backups.status',
+      'backups.updateSettings',
+      'backups.verify',
+    ]);
+    expect(
+      ['reader', 'writer', 'admin'].map((r) => roleMay(r as 'admin', 'backups.manage')),
+    ).toEqual([false, false, true]);
+  });
+
   // Destructive routes last, so the collection the others need still exists.
   const order = (id: string) => (/^(deleteCollection|restoreSnapshot)$/.test(id) ? 1 : 0);
   const secured = allRoutes.filter((r) => r.secured).sort((a, b) => order(a.id) - order(b.id));

@@ -75,3 +75,17 @@ export function useApplyRetention() {
 
 /** Refreshes everything about backups (after a job ends). */
 export { useInvalidateBackups };
+
+/** Changes the backup schedule and retention over the server's config (kept across restarts). */
+export function useUpdateBackupSettings() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateBackups();
+  return useMutation(trpc.backups.updateSettings.mutationOptions({ onSuccess: invalidate }));
+}
+
+/** Drops the runtime changes: the config's schedule and retention apply again. */
+export function useResetBackupSettings() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateBackups();
+  return useMutation(trpc.backups.resetSettings.mutationOptions({ onSuccess: invalidate }));
+}

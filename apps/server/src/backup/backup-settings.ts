@@ -51,15 +51,7 @@ export function backupSettings(config: ServerConfig): BackupSettings {
   const backup = config.backup;
   const dataDir = resolve(config.dataDir);
   const target = new LocalDirectoryTarget(backup.targetDir ?? join(dataDir, 'backups'));
-  const { maxAgeDays, maxCount, minCount } = backup.retention;
-  const retention: RetentionPolicy | null =
-    maxAgeDays > 0 || maxCount > 0
-      ? {
-          ...(maxAgeDays > 0 ? { maxAgeMs: Math.round(maxAgeDays * DAY_MS) } : {}),
-          ...(maxCount > 0 ? { maxCount } : {}),
-          minCount,
-        }
-      : null;
+  const retention = retentionPolicy(backup.retention);
   const previousKeys = () =>
     Promise.all(backup.previousKeys.map((k) => resolveKey(k as EncryptionConfig)));
   return {
@@ -89,6 +81,23 @@ export function backupSettings(config: ServerConfig): BackupSettings {
       return keys;
     },
   };
+}
+
+/**
+ * A retention as the config writes it (0: no limit), as the engine takes it; null when it
+ * keeps everything.
+ */
+export function retentionPolicy(
+  retention: ServerConfig['backup']['retention'],
+): RetentionPolicy | null {
+  const { maxAgeDays, maxCount, minCount } = retention;
+  return maxAgeDays > 0 || maxCount > 0
+    ? {
+        ...(maxAgeDays > 0 ? { maxAgeMs: Math.round(maxAgeDays * DAY_MS) } : {}),
+        ...(maxCount > 0 ? { maxCount } : {}),
+        minCount,
+      }
+    : null;
 }
 
 /**

@@ -15,20 +15,21 @@ export type NextRuns = Record<ScheduledJob, number | null>;
  *
  * @example
  * ```ts
- * const scheduler = new BackupScheduler(config.backup.schedule, (job) => service.schedule(job), logger);
+ * const scheduler = new BackupScheduler(() => policy.schedule(), (job) => service.schedule(job), logger);
  * scheduler.start();
  * scheduler.nextRuns(); // { full: 1767236400000, incremental: null, verify: null }
  * scheduler.stop();
  * ```
  */
 export class BackupScheduler {
-  readonly #schedule: ServerConfig['backup']['schedule'];
+  readonly #schedule: () => ServerConfig['backup']['schedule'];
   readonly #run: (job: ScheduledJob) => void;
   readonly #logger: Logger;
   readonly #crons = new Map<ScheduledJob, Cron>();
 
+  /** `schedule` is read at each start: the expressions in force then. */
   constructor(
-    schedule: ServerConfig['backup']['schedule'],
+    schedule: () => ServerConfig['backup']['schedule'],
     run: (job: ScheduledJob) => void,
     logger: Logger,
   ) {
@@ -40,14 +41,15 @@ export class BackupScheduler {
   /** Starts the configured schedules (again after a stop); a no-op when they run. */
   start(): void {
     if (this.#crons.size > 0) return;
+    const schedule = this.#schedule();
     for (const job of ['full', 'incremental', 'verify'] as const) {
-      const pattern = this.#schedule[job];
+      const pattern = schedule[job];
       if (pattern === undefined) continue;
       const cron = new Cron(
         pattern,
         {
           unref: true,
-          ...(this.#schedule.timezone === undefined ? {} : { timezone: this.#schedule.timezone }),
+          ...(schedule.timezone === undefined ? {} : { timezone: schedule.timezone }),
           catch: (err) => this.#logger.error({ err, job }, 'scheduled backup job could not start'),
         },
         () => this.#run(job),
@@ -67,6 +69,12 @@ export class BackupScheduler {
         'backup schedule started',
       );
     }
+  }
+
+  /** Starts again with the expressions in force now (after a change of the policy). */
+  restart(): void {
+    this.stop();
+    this.start();
   }
 
   /** Stops every schedule; a job under way is not interrupted. */

@@ -2,6 +2,7 @@ import { ApiError } from '@needle/api';
 import type {
   BackupChoice,
   BackupJob,
+  BackupPolicyChange,
   BackupJobRequest,
   BackupJobResult,
   BackupServices,
@@ -19,6 +20,7 @@ import type {
 import type { Logger } from 'pino';
 
 import type { BackupSettings } from '../backup/backup-settings.js';
+import type { BackupPolicy } from './backup-policy.js';
 import { describeRequest, resultFigures } from './backup-job-log.js';
 import { BackupJobs } from './backup-jobs.js';
 import {
@@ -51,11 +53,11 @@ export interface BackupServiceDeps {
   }) => Promise<void>;
   /** Next scheduled runs, for the status. */
   nextRuns: () => BackupStatus['schedule'];
-  /** The configured cron expressions, for the status. */
-  cron: { full?: string; incremental?: string; verify?: string; timezone?: string };
+  /** The schedule and retention in force (the config's, with runtime changes over it). */
+  policy: BackupPolicy;
+  /** Re-arms the schedule after the policy changed. */
+  reschedule: () => void;
 }
-
-const DAY_MS = 86_400_000;
 
 const ORDER: readonly ScheduledJob[] = ['full', 'incremental', 'verify'];
 
@@ -113,27 +115,28 @@ export class BackupService implements BackupServices {
       running,
       recent: running ? recent.slice(1) : recent,
       schedule: this.#deps.nextRuns(),
-      settings: this.#policySettings(),
+      settings: this.#deps.policy.settings(),
     };
   }
 
-  #policySettings(): BackupStatus['settings'] {
-    const { cron, settings } = this.#deps;
-    const retention = settings.retention;
-    return {
-      cron: {
-        full: cron.full ?? null,
-        incremental: cron.incremental ?? null,
-        verify: cron.verify ?? null,
-        timezone: cron.timezone ?? null,
-      },
-      retention: retention && {
-        maxAgeDays: retention.maxAgeMs === undefined ? null : retention.maxAgeMs / DAY_MS,
-        maxCount: retention.maxCount ?? null,
-        minCount: retention.minCount ?? 1,
-      },
-      maxChainLength: settings.maxChainLength,
-    };
+  async updateSettings(change: BackupPolicyChange, changedBy: string): Promise<void> {
+    this.#deps.host.database();
+    await this.#deps.policy.set(change, changedBy);
+    this.#deps.reschedule();
+    this.#deps.logger.info(
+      { changed_by: changedBy, settings: this.#deps.policy.settings() },
+      'backup schedule and retention changed',
+    );
+  }
+
+  async resetSettings(): Promise<void> {
+    this.#deps.host.database();
+    await this.#deps.policy.reset();
+    this.#deps.reschedule();
+    this.#deps.logger.info(
+      { settings: this.#deps.policy.settings() },
+      "backup schedule and retention reset to the config's",
+    );
   }
 
   async delete(backupId: string): Promise<void> {
@@ -153,7 +156,7 @@ export class BackupService implements BackupServices {
 
   async applyRetention(dryRun: boolean): Promise<RetentionReport> {
     this.#assertIdle();
-    const policy = this.#deps.settings.retention;
+    const policy = this.#deps.policy.retention();
     const manager = await this.#manager(this.#deps.host.database());
     if (!policy) {
       return { keep: [], remove: [], dryRun, freedBytes: 0, orphans: [] };
@@ -293,19 +296,20 @@ export class BackupService implements BackupServices {
     destination: string | null,
     trigger: BackupJob['trigger'],
   ): Promise<BackupJobResult> {
-    const { settings } = this.#deps;
+    const { settings, policy } = this.#deps;
     const onProgress = (p: BackupProgress) => this.#jobs.progress(p);
+    const retention = policy.retention();
     switch (request.kind) {
       case 'backup': {
         const manager = await this.#manager(db);
         const manifest = await manager.create({
           type: request.type,
-          maxChainLength: settings.maxChainLength,
+          maxChainLength: policy.maxChainLength(),
           onProgress,
         });
         let retentionRemoved: string[] = [];
-        if (trigger === 'schedule' && settings.retention) {
-          const report = await manager.applyRetention(settings.retention);
+        if (trigger === 'schedule' && retention) {
+          const report = await manager.applyRetention(retention);
           retentionRemoved = report.remove;
         }
         return { kind: 'backup', manifest, retentionRemoved };

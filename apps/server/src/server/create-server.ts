@@ -13,6 +13,7 @@ import { AlertService } from './alerts/alert-service.js';
 import type { ServerConfig } from '../config.js';
 import { createQueryInsights } from '../insights/query-insights.js';
 import type { QueryInsights } from '../insights/query-insights.js';
+import { BackupPolicy } from './backup-policy.js';
 import { BackupScheduler } from './backup-scheduler.js';
 import { BackupService } from './backup-service.js';
 import { registerConsole } from './console.js';
@@ -140,6 +141,14 @@ export async function createServer(
             'alert notifications could not be opened',
           ),
         );
+      try {
+        backupPolicy.load(db);
+      } catch (err) {
+        logger.error(
+          { code: (err as { code?: string }).code, reason: (err as Error).message },
+          "backup policy changes could not be read: the config's schedule and retention apply",
+        );
+      }
       scheduler.start();
       alerts?.opened(db);
     },
@@ -152,6 +161,7 @@ export async function createServer(
     },
   });
 
+  const backupPolicy = new BackupPolicy(config.backup, () => database.database());
   const backups: BackupService = new BackupService({
     host: database,
     settings: backupSettings(config),
@@ -163,7 +173,8 @@ export async function createServer(
       await security?.audit.record({ ...entry, allowed: true });
     },
     nextRuns: () => scheduler.nextRuns(),
-    cron: config.backup.schedule,
+    policy: backupPolicy,
+    reschedule: () => scheduler.restart(),
   });
   const notifications = new NotificationService({
     database: () => database.database(),
@@ -177,7 +188,7 @@ export async function createServer(
     },
   });
   const scheduler = new BackupScheduler(
-    config.backup.schedule,
+    () => backupPolicy.schedule(),
     (job) => backups.schedule(job),
     logger,
   );

@@ -50,6 +50,7 @@ describe('backup status settings', () => {
       cron: { full: '0 3 * * *', incremental: null, verify: '30 4 * * 0', timezone: 'UTC' },
       retention: { max_age_days: 14, max_count: 20, min_count: 3 },
       max_chain_length: 12,
+      overridden: [],
     });
     const schedule = status.schedule as Record<string, string | null>;
     expect(new Date(schedule.full!).getUTCHours()).toBe(3);
@@ -63,6 +64,7 @@ describe('backup status settings', () => {
       cron: { full: null, incremental: null, verify: null, timezone: null },
       retention: null,
       max_chain_length: 30,
+      overridden: [],
     });
     expect(status.schedule).toEqual({ full: null, incremental: null, verify: null });
   });

@@ -125,7 +125,9 @@ describe('backups over REST', () => {
         'createBackup',
         'deleteBackup',
         'listBackups',
+        'resetBackupSettings',
         'restoreBackup',
+        'updateBackupSettings',
         'verifyBackup',
       ].sort(),
     );

@@ -85,7 +85,7 @@ export interface BackupStatus {
     readonly incremental: number | null;
     readonly verify: number | null;
   };
-  /** The configured schedule and retention (read from the server's config, not changed by the API). */
+  /** The schedule and retention in force (the config's, with runtime changes over it). */
   readonly settings: BackupPolicySettings;
 }
 
@@ -107,6 +107,27 @@ export interface BackupPolicySettings {
   } | null;
   /** Incrementals in a chain before a scheduled incremental starts a new full backup. */
   readonly maxChainLength: number;
+  /** The fields changed at runtime, over the config (e.g. `cron.incremental`). */
+  readonly overridden: readonly string[];
+}
+
+/**
+ * A runtime change of the schedule and retention: a field left out keeps its value; a cron
+ * expression (or the time zone) set to null turns the job off (uses the server's zone).
+ */
+export interface BackupPolicyChange {
+  readonly cron?: {
+    readonly full?: string | null;
+    readonly incremental?: string | null;
+    readonly verify?: string | null;
+    readonly timezone?: string | null;
+  };
+  readonly retention?: {
+    readonly maxAgeDays?: number;
+    readonly maxCount?: number;
+    readonly minCount?: number;
+  };
+  readonly maxChainLength?: number;
 }
 
 /**
@@ -130,4 +151,11 @@ export interface BackupServices {
   delete(backupId: string): Promise<void>;
   /** Applies the configured retention now (`dryRun`: only reports). */
   applyRetention(dryRun: boolean): Promise<RetentionReport>;
+  /**
+   * Changes the schedule and retention over the config (kept across restarts) and re-arms the
+   * schedule; 400 `INVALID_BACKUP_SETTINGS` naming the field that is wrong.
+   */
+  updateSettings(change: BackupPolicyChange, changedBy: string): Promise<void>;
+  /** Drops every runtime change: the config's schedule and retention apply again. */
+  resetSettings(): Promise<void>;
 }

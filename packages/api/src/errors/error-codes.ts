@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   INVALID_CURSOR: 400,
   /** Thresholds that are not finite, or a warning not less severe than the critical one. */
   INVALID_THRESHOLDS: 400,
+  /** A backup schedule or retention change that does not hold (a cron expression, a time zone). */
+  INVALID_BACKUP_SETTINGS: 400,
   /** A query range that is reversed, too long for its step, or not a time. */
   INVALID_QUERY_RANGE: 400,
   /** A zero vector given to a cosine collection (engine code outside the contract's table). */

@@ -11,11 +11,15 @@ import type {
   BackupJob,
   BackupJobRequest,
   BackupJobResult,
+  BackupPolicyChange,
   BackupServices,
+  BackupStatus,
 } from '../backups/backup-services.js';
 import type {
   backupResultSchema,
   backupSchema,
+  backupSettingsBody,
+  backupSettingsResponse,
   createBackupBody,
   deleteBackupResponse,
   jobSchema,
@@ -337,16 +341,70 @@ export function backupStatus(rt: ApiRuntime): z.output<typeof statusResponse> {
       incremental: at(status.schedule.incremental),
       verify: at(status.schedule.verify),
     },
-    settings: {
-      cron: status.settings.cron,
-      retention: status.settings.retention && {
-        max_age_days: status.settings.retention.maxAgeDays,
-        max_count: status.settings.retention.maxCount,
-        min_count: status.settings.retention.minCount,
-      },
-      max_chain_length: status.settings.maxChainLength,
-    },
+    settings: settingsBody(status.settings),
   };
+}
+
+function settingsBody(
+  settings: BackupStatus['settings'],
+): z.output<typeof statusResponse>['settings'] {
+  return {
+    cron: settings.cron,
+    retention: settings.retention && {
+      max_age_days: settings.retention.maxAgeDays,
+      max_count: settings.retention.maxCount,
+      min_count: settings.retention.minCount,
+    },
+    max_chain_length: settings.maxChainLength,
+    overridden: [...settings.overridden],
+  };
+}
+
+function settingsAnswer(rt: ApiRuntime): z.output<typeof backupSettingsResponse> {
+  const { settings, schedule } = backupStatus(rt);
+  return { settings, schedule };
+}
+
+/**
+ * Changes the backup schedule and retention over the config (kept until reset, across
+ * restarts); the schedule is re-armed at once. Answers the settings in force and the next runs.
+ */
+export async function updateBackupSettings(
+  rt: ApiRuntime,
+  body: z.output<typeof backupSettingsBody>,
+  caller: Caller,
+): Promise<z.output<typeof backupSettingsResponse>> {
+  const r = body.retention;
+  const change: BackupPolicyChange = {
+    ...(body.cron === undefined ? {} : { cron: body.cron }),
+    ...(r === undefined
+      ? {}
+      : {
+          retention: {
+            ...(r.max_age_days === undefined ? {} : { maxAgeDays: r.max_age_days }),
+            ...(r.max_count === undefined ? {} : { maxCount: r.max_count }),
+            ...(r.min_count === undefined ? {} : { minCount: r.min_count }),
+          },
+        }),
+    ...(body.max_chain_length === undefined ? {} : { maxChainLength: body.max_chain_length }),
+  };
+  await services(rt).updateSettings(change, requester(caller));
+  const answer = settingsAnswer(rt);
+  await audited(rt, caller, 'backups.settings', {
+    change: JSON.stringify(body),
+    overridden: answer.settings.overridden.join(','),
+  });
+  return answer;
+}
+
+/** Drops the runtime changes of the schedule and retention: the config's values apply again. */
+export async function resetBackupSettings(
+  rt: ApiRuntime,
+  caller: Caller,
+): Promise<z.output<typeof backupSettingsResponse>> {
+  await services(rt).resetSettings();
+  await audited(rt, caller, 'backups.settings.reset', {});
+  return settingsAnswer(rt);
 }
 
 /** Deletes one backup (409 `BACKUP_IN_USE` when later backups build on it). */

@@ -5,13 +5,17 @@ import {
   createBackup,
   deleteBackup,
   listBackups,
+  resetBackupSettings,
   restoreBackup,
+  updateBackupSettings,
   verifyBackup,
 } from '../handlers/backups.js';
 import { defineRoute } from '../http/api-route.js';
 import type { ApiRoute } from '../http/api-route.js';
 import {
   backupParams,
+  backupSettingsBody,
+  backupSettingsResponse,
   createBackupBody,
   deleteBackupResponse,
   jobParams,
@@ -93,6 +97,30 @@ export const backupRoutes: readonly ApiRoute[] = [
     status: 200,
     response: statusResponse,
     handle: (rt) => backupStatus(rt),
+  }),
+  defineRoute({
+    ...common,
+    id: 'updateBackupSettings',
+    method: 'POST',
+    path: '/admin/backups/settings',
+    summary:
+      'Change the backup schedule (null turns a job off) and retention over the config, kept across restarts; the schedule is re-armed at once (audited)',
+    body: backupSettingsBody,
+    status: 200,
+    response: backupSettingsResponse,
+    errors: ['INVALID_BACKUP_SETTINGS'],
+    handle: (rt, input) => updateBackupSettings(rt, input.body, input),
+  }),
+  defineRoute({
+    ...common,
+    id: 'resetBackupSettings',
+    method: 'DELETE',
+    path: '/admin/backups/settings',
+    summary:
+      "Drop the runtime changes of the backup schedule and retention: the config's apply (audited)",
+    status: 200,
+    response: backupSettingsResponse,
+    handle: (rt, input) => resetBackupSettings(rt, input),
   }),
   defineRoute({
     ...common,

@@ -195,7 +195,10 @@ export const statusResponse = z.object({
     incremental: z.string().nullable(),
     verify: z.string().nullable(),
   }),
-  /** The schedule and retention of the server's config (changed there, not through the API). */
+  /**
+   * The schedule and retention in force: the server's config, with what was changed through
+   * `POST /v1/admin/backups/settings` over it (`overridden` names those fields).
+   */
   settings: z.object({
     cron: z.object({
       full: z.string().nullable(),
@@ -212,7 +215,44 @@ export const statusResponse = z.object({
       })
       .nullable(),
     max_chain_length: z.number().int(),
+    /** The fields changed at runtime (e.g. `cron.incremental`, `retention.max_count`). */
+    overridden: z.array(z.string()),
   }),
+});
+
+const cronField = z.string().trim().min(1).max(200).nullable().optional();
+
+/**
+ * A change of the backup schedule and retention, kept over the config until reset. A field
+ * left out keeps its value; a cron expression set to null turns that job off; a time zone set
+ * to null uses the server's.
+ */
+export const backupSettingsBody = z.strictObject({
+  cron: z
+    .strictObject({
+      full: cronField,
+      incremental: cronField,
+      verify: cronField,
+      timezone: z.string().trim().min(1).max(100).nullable().optional(),
+    })
+    .optional(),
+  retention: z
+    .strictObject({
+      /** Backups older than this many days expire (0: no age limit). */
+      max_age_days: z.number().min(0).max(36_500).optional(),
+      /** Only the newest this many are kept (0: no count limit). */
+      max_count: z.number().int().min(0).max(1_000_000).optional(),
+      /** The newest this many are never deleted. */
+      min_count: z.number().int().min(1).max(1_000_000).optional(),
+    })
+    .optional(),
+  max_chain_length: z.number().int().min(1).max(100_000).optional(),
+});
+
+/** The settings in force after a change or a reset, and the next runs they give. */
+export const backupSettingsResponse = z.object({
+  settings: statusResponse.shape.settings,
+  schedule: statusResponse.shape.schedule,
 });
 
 export const deleteBackupResponse = z.object({ deleted: z.string() });

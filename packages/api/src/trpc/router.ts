@@ -17,7 +17,9 @@ import {
   createBackup,
   deleteBackup,
   listBackups,
+  resetBackupSettings,
   restoreBackup,
+  updateBackupSettings,
   verifyBackup,
 } from '../handlers/backups.js';
 import {
@@ -77,6 +79,7 @@ import {
 import type { Operation } from '../context.js';
 import {
   backupParams,
+  backupSettingsBody,
   createBackupBody,
   jobParams,
   restoreBackupBody,
@@ -309,6 +312,12 @@ export const appRouter = router({
     retention: needs('backups.manage', 'http', 'backups.retention')
       .input(apiInput(retentionBody))
       .mutation(({ ctx, input }) => applyRetention(ctx.runtime, input, caller(ctx))),
+    updateSettings: needs('backups.manage', 'http', 'backups.updateSettings')
+      .input(apiInput(backupSettingsBody))
+      .mutation(({ ctx, input }) => updateBackupSettings(ctx.runtime, input, caller(ctx))),
+    resetSettings: needs('backups.manage', 'http', 'backups.resetSettings').mutation(({ ctx }) =>
+      resetBackupSettings(ctx.runtime, caller(ctx)),
+    ),
   }),
   alerts: router({
     rules: needs('metrics.read', 'http', 'alerts.rules').query(({ ctx }) =>

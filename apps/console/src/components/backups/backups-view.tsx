@@ -17,6 +17,7 @@ import {
   useVerifyBackup,
 } from '@/data/backups';
 import { toApiErrorInfo } from '@/lib/api-error';
+import { useGrants } from '@/lib/auth/auth-provider';
 import { formatBytes, formatCount } from '@/lib/format';
 
 import {
@@ -31,6 +32,7 @@ import {
 import styles from './backups.module.css';
 import { JobPanel } from './job-panel';
 import { RestoreDialog } from './restore-dialog';
+import { ScheduleForm } from './schedule-form';
 
 /**
  * The backups page: the catalog grouped by chain, the job running now with its progress, the
@@ -298,7 +300,10 @@ function Verification({ backup }: { backup: Backup }) {
   );
 }
 
-/** The configured schedule with its next runs, the retention, and applying it now. */
+/**
+ * The schedule in force with its next runs, the retention, and applying it now; principals
+ * with `backups.manage` may change the schedule and retention (kept over the config).
+ */
 function ScheduleCard({
   status,
   busy,
@@ -311,6 +316,8 @@ function ScheduleCard({
   const { settings, schedule } = status;
   const retention = useApplyRetention();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const mayChange = useGrants().can('backups.manage');
   const preview = retention.data?.dry_run ? retention.data : null;
   const rows = [
     ['Full backups', settings.cron.full, schedule.full],
@@ -321,9 +328,16 @@ function ScheduleCard({
     <section className="card" aria-labelledby="schedule-title">
       <h2 id="schedule-title">Schedule and retention</h2>
       <p className="muted">
-        Read-only here: they are set in the server&apos;s configuration (
-        <code>backup.schedule</code>, <code>backup.retention</code>) and take effect when it
-        restarts.
+        The server&apos;s configuration (<code>backup.schedule</code>, <code>backup.retention</code>
+        )
+        {settings.overridden.length > 0 ? (
+          <>
+            , with changes made here: <code>{settings.overridden.join(', ')}</code>.
+          </>
+        ) : (
+          ', unchanged.'
+        )}
+        {!mayChange && ' Changing them needs the backups.manage permission.'}
       </p>
       <dl className="facts" data-testid="backup-schedule">
         {rows.map(([label, cron, next]) => (
@@ -382,7 +396,15 @@ function ScheduleCard({
             Show the last job
           </button>
         )}
+        {mayChange && !editing && (
+          <button type="button" className="button ghost" onClick={() => setEditing(true)}>
+            Change schedule…
+          </button>
+        )}
       </div>
+      {mayChange && editing && (
+        <ScheduleForm settings={settings} onDone={() => setEditing(false)} />
+      )}
       {retention.error && (
         <ApiErrorView error={toApiErrorInfo(retention.error)} title="Retention failed" />
       )}
