@@ -223,6 +223,7 @@ export async function createServer(
         database: () => database.database(),
         databaseOpen: () => database.state.phase === 'open',
         logger,
+        prometheus: config.prometheus,
       })
     : undefined;
   if (alerts) {
