@@ -37,12 +37,16 @@ export function useTelemetryRanges(
   return useQueries({
     queries: queryIds.map((id) => ({
       queryKey: [...trpc.telemetry.query.queryKey({ query: id, source }), rangeMs] as const,
-      queryFn: () =>
-        client.telemetry.query.query({
+      queryFn: () => {
+        // Both ends from one instant: the range is exactly `rangeMs`, so its last step is now.
+        const end = Date.now();
+        return client.telemetry.query.query({
           query: id,
           source,
-          start: ((Date.now() - rangeMs) / 1000).toFixed(3),
-        }),
+          start: ((end - rangeMs) / 1000).toFixed(3),
+          end: (end / 1000).toFixed(3),
+        });
+      },
       refetchInterval: CHART_REFRESH_MS,
       placeholderData: keepPreviousData,
     })),

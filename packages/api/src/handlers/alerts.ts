@@ -181,7 +181,7 @@ const STEP_UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 function instantMs(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Math.round(Number(value) * 1000) : Date.parse(value);
   if (!Number.isFinite(ms)) {
     throw new ApiError(
       400,
