@@ -287,6 +287,13 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     'where people reach this server, e.g. https://needle.example.com: alert notifications link back to it',
   ),
   opt(
+    ['prometheus', 'url'],
+    'NEEDLE_PROMETHEUS_URL',
+    '--prometheus-url <url>',
+    'string',
+    'the Prometheus that scrapes this server, e.g. http://prometheus:9090: the console can chart from it',
+  ),
+  opt(
     ['notifications', 'deliveryLog', 'maxEntries'],
     'NEEDLE_NOTIFICATION_LOG_ENTRIES',
     '--notification-log-entries <n>',

@@ -329,6 +329,18 @@ const configNotifierSchema = z.discriminatedUnion('kind', [
 /** A notifier as the config file gives it (secrets as references). */
 export type ConfigNotifier = z.output<typeof configNotifierSchema>;
 
+/**
+ * The Prometheus that scrapes this server (docs/adr/0028): the console may chart a named query
+ * from it (`GET /v1/telemetry/query?source=prometheus`) over longer ranges than the server
+ * keeps. Not set: charts come from the server's own samples only.
+ */
+const prometheusSchema = z.strictObject({
+  /** Its base URL, e.g. `http://prometheus:9090` (`/api/v1/query_range` is asked below it). */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  /** A query Prometheus has not answered in this long fails with 503 `PROMETHEUS_UNAVAILABLE`. */
+  timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+});
+
 /** Alert notifications (docs/adr/0019-alert-notifications.md). */
 const notificationsSchema = z.strictObject({
   /**
@@ -417,6 +429,7 @@ export const serverConfigSchema = z.strictObject({
   recall: recallSchema.prefault({}),
   slowQuery: slowQuerySchema.prefault({}),
   notifications: notificationsSchema.prefault({}),
+  prometheus: prometheusSchema.prefault({}),
 });
 
 /** What a config file, the environment and flags may set. */

@@ -234,6 +234,7 @@ export async function createServer(
         database: () => database.database(),
         databaseOpen: () => database.state.phase === 'open',
         logger,
+        prometheus: config.prometheus,
       })
     : undefined;
   if (alerts) {

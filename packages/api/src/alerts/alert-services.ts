@@ -149,4 +149,12 @@ export interface AlertServices {
   queries(): TelemetryQueryInfo[];
   /** Runs a named query over the sample ring at each step of a range. */
   query(request: TelemetryQueryRequest): TelemetryQueryResult;
+  /** Whether a Prometheus scraping this server is configured (`prometheus.url`). */
+  prometheusConfigured(): boolean;
+  /**
+   * Runs the same named query, rendered to PromQL, on the configured Prometheus. Errors:
+   * `QUERY_NOT_FOUND`, `PROMETHEUS_NOT_CONFIGURED`, `PROMETHEUS_UNAVAILABLE`,
+   * `PROMETHEUS_QUERY_FAILED`.
+   */
+  queryPrometheus(request: TelemetryQueryRequest): Promise<TelemetryQueryResult>;
 }

@@ -70,6 +70,8 @@ export const ERROR_STATUS = {
   /** A notifier with that name exists already (change it with POST /admin/notifiers/:name). */
   NOTIFIER_EXISTS: 409,
   ROLE_EXISTS: 409,
+  /** `source=prometheus` was asked of a server with no `prometheus.url`. */
+  PROMETHEUS_NOT_CONFIGURED: 409,
   /** Built-in roles cannot be changed or deleted. */
   ROLE_BUILT_IN: 409,
   /** A role still granted to a principal or held by a live API key cannot be deleted. */
@@ -89,6 +91,8 @@ export const ERROR_STATUS = {
   METADATA_TOO_LARGE: 413,
   EXPORT_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The configured Prometheus answered a query with an error. */
+  PROMETHEUS_QUERY_FAILED: 502,
   /** A backup object is missing, truncated or changed, or the restored copy failed its checks; nothing was restored. */
   BACKUP_CORRUPT: 422,
   /** A backup written by a newer Needle. */
@@ -104,6 +108,8 @@ export const ERROR_STATUS = {
   CLOSED: 503,
   /** Writes are refused above the memory limit; reads go on. */
   MEMORY_LIMIT: 503,
+  /** The configured Prometheus could not be reached, or did not answer in time. */
+  PROMETHEUS_UNAVAILABLE: 503,
   QUERY_TIMEOUT: 504,
   DISK_FULL: 507,
   /** Anything unexpected; the body says only "An internal error occurred". */
@@ -124,6 +130,7 @@ const TRPC_CODE_OF_STATUS: Readonly<Record<number, TRPC_ERROR_CODE_KEY>> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_CONTENT',
   429: 'TOO_MANY_REQUESTS',
+  502: 'BAD_GATEWAY',
   503: 'SERVICE_UNAVAILABLE',
   504: 'GATEWAY_TIMEOUT',
 };

@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 
 import { ApiError } from '../api-error.js';
-import type { AlertServices, ThresholdChange } from '../alerts/alert-services.js';
+import type {
+  AlertServices,
+  TelemetryQueryRequest,
+  ThresholdChange,
+} from '../alerts/alert-services.js';
 import type {
   historyQuery,
   historyResponse,
@@ -162,16 +166,22 @@ export async function resetAlertThresholds(
 
 /** The queries the telemetry range query can run. */
 export function listTelemetryQueries(rt: ApiRuntime): z.output<typeof listQueriesResponse> {
-  return { queries: services(rt).queries() };
+  const alerts = services(rt);
+  return {
+    queries: alerts.queries(),
+    sources: alerts.prometheusConfigured() ? ['server', 'prometheus'] : ['server'],
+  };
 }
 
 const MAX_POINTS = 11_000;
 const DEFAULT_RANGE_MS = 3_600_000;
+/** The longest range asked of Prometheus (31 days). */
+const MAX_PROMETHEUS_RANGE_MS = 31 * 86_400_000;
 const STEP_UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 function instantMs(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Math.round(Number(value) * 1000) : Date.parse(value);
   if (!Number.isFinite(ms)) {
     throw new ApiError(
       400,
@@ -184,15 +194,15 @@ function instantMs(value: string | undefined, fallback: number, name: string): n
 }
 
 /**
- * A named query over the server's own samples at every step of a range, as Prometheus's
- * `query_range` would chart it: `start` and `end` default to the last hour, `step` to about
- * 240 points.
+ * A named query at every step of a range, as Prometheus's `query_range` would chart it: over
+ * the server's own samples, or (`source: 'prometheus'`) on the configured Prometheus with the
+ * same PromQL. `start` and `end` default to the last hour, `step` to about 240 points.
  */
-export function telemetryRangeQuery(
+export async function telemetryRangeQuery(
   rt: ApiRuntime,
   query: z.output<typeof telemetryQuery>,
   now = Date.now(),
-): z.output<typeof telemetryQueryResponse> {
+): Promise<z.output<typeof telemetryQueryResponse>> {
   const endMs = instantMs(query.end, now, 'end');
   const startMs = instantMs(query.start, endMs - DEFAULT_RANGE_MS, 'start');
   const stepMs = query.step
@@ -209,7 +219,17 @@ export function telemetryRangeQuery(
       'Give `start` before `end`, and a `step` of at least (end - start) / 11000.',
     );
   }
-  const result = services(rt).query({
+  const { source } = query;
+  if (source === 'prometheus' && endMs - startMs > MAX_PROMETHEUS_RANGE_MS) {
+    throw new ApiError(
+      400,
+      'INVALID_QUERY_RANGE',
+      'the range is longer than 31 days',
+      'Ask Prometheus for at most 31 days at a time.',
+    );
+  }
+  const alerts = services(rt);
+  const request: TelemetryQueryRequest = {
     query: query.query,
     startMs,
     endMs,
@@ -219,9 +239,12 @@ export function telemetryRangeQuery(
       query.collection === undefined
         ? {}
         : { collection: query.collection.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') },
-  });
+  };
+  const result =
+    source === 'prometheus' ? await alerts.queryPrometheus(request) : alerts.query(request);
   return {
     query: result.query,
+    source,
     start: iso(startMs),
     end: iso(endMs),
     step_seconds: stepMs / 1000,

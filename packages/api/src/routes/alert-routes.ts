@@ -114,11 +114,17 @@ export const alertRoutes: readonly ApiRoute[] = [
     method: 'GET',
     path: '/telemetry/query',
     summary:
-      "Run a rule's or a dashboard panel's query over the server's own samples at each step of a range",
+      "Run a rule's or a dashboard panel's query over the server's own samples (or the configured Prometheus) at each step of a range",
     query: telemetryQuery,
     status: 200,
     response: telemetryQueryResponse,
-    errors: ['QUERY_NOT_FOUND', 'INVALID_QUERY_RANGE'],
+    errors: [
+      'QUERY_NOT_FOUND',
+      'INVALID_QUERY_RANGE',
+      'PROMETHEUS_NOT_CONFIGURED',
+      'PROMETHEUS_QUERY_FAILED',
+      'PROMETHEUS_UNAVAILABLE',
+    ],
     handle: (rt, input) => telemetryRangeQuery(rt, input.query),
   }),
 ];

@@ -120,7 +120,14 @@ const queryInfo = z.object({
   unit: z.string(),
 });
 
-export const listQueriesResponse = z.object({ queries: z.array(queryInfo) });
+/** Where a range query's samples come from. */
+export const telemetrySource = z.enum(['server', 'prometheus']);
+
+export const listQueriesResponse = z.object({
+  queries: z.array(queryInfo),
+  /** The sources `GET /telemetry/query` can use here (`prometheus` only when configured). */
+  sources: z.array(telemetrySource),
+});
 
 /** A time: an RFC 3339 date, or seconds since the epoch. */
 const instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d+(\.\d+)?$/)]);
@@ -136,10 +143,16 @@ export const telemetryQuery = z.object({
   end: instant.optional(),
   step: step.optional(),
   collection: z.string().min(1).max(200).optional(),
+  /**
+   * `server`: the server's own samples (the last `alerts.retentionMs`); `prometheus`: the
+   * Prometheus at `prometheus.url`, for ranges up to 31 days.
+   */
+  source: telemetrySource.default('server'),
 });
 
 export const telemetryQueryResponse = z.object({
   query: queryInfo,
+  source: telemetrySource,
   start: z.string(),
   end: z.string(),
   step_seconds: z.number(),

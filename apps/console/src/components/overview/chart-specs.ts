@@ -64,10 +64,23 @@ export const OVERVIEW_CHARTS: readonly ChartSpec[] = [
   },
 ];
 
-/** The time ranges the picker offers, all within the server's ring buffer (24 h by default). */
+/** Where charts read their samples: the server's ring, or the Prometheus that scrapes it. */
+export type ChartSource = 'server' | 'prometheus';
+
+/**
+ * The time ranges the picker offers: those within the server's ring buffer (24 h by default)
+ * for every source, the longer ones only from Prometheus.
+ */
 export const TIME_RANGES = [
-  { label: '15 min', ms: 15 * 60_000 },
-  { label: '1 h', ms: 3_600_000 },
-  { label: '6 h', ms: 6 * 3_600_000 },
-  { label: '24 h', ms: 24 * 3_600_000 },
+  { label: '15 min', ms: 15 * 60_000, prometheusOnly: false },
+  { label: '1 h', ms: 3_600_000, prometheusOnly: false },
+  { label: '6 h', ms: 6 * 3_600_000, prometheusOnly: false },
+  { label: '24 h', ms: 24 * 3_600_000, prometheusOnly: false },
+  { label: '7 d', ms: 7 * 86_400_000, prometheusOnly: true },
+  { label: '30 d', ms: 30 * 86_400_000, prometheusOnly: true },
 ] as const;
+
+/** The ranges offered for a source. */
+export function rangesOf(source: ChartSource) {
+  return TIME_RANGES.filter((r) => source === 'prometheus' || !r.prometheusOnly);
+}

@@ -38,6 +38,13 @@ const clockSeconds = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   second: '2-digit',
 });
+const dayAndClock = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
 
 /**
  * One live chart: the lines of its named queries over the range, its rule's effective
@@ -87,7 +94,8 @@ export function MetricChart({
   } else {
     const rows = toRows(lines);
     const span = (rows.at(-1)!.t as number) - (rows[0]!.t as number);
-    const tick = span < 30 * 60_000 ? clockSeconds : clock;
+    const tick = span < 30 * 60_000 ? clockSeconds : span <= 26 * 3_600_000 ? clock : day;
+    const label = span <= 26 * 3_600_000 ? clockSeconds : dayAndClock;
     body = (
       <>
         <div className={styles.plot} aria-hidden="true">
@@ -110,7 +118,7 @@ export function MetricChart({
                 fontSize={11}
               />
               <Tooltip
-                labelFormatter={(t) => clockSeconds.format(Number(t))}
+                labelFormatter={(t) => label.format(Number(t))}
                 formatter={(v) => formatValue(unit, typeof v === 'number' ? v : null)}
                 contentStyle={{ background: 'var(--surface)', borderColor: 'var(--border)' }}
               />

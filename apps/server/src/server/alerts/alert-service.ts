@@ -24,7 +24,7 @@ import {
   namedQuery,
   samplesFromRegistry,
 } from '@needle/telemetry';
-import type { AlertRuleDefinition, MetricJson, Severity } from '@needle/telemetry';
+import type { AlertRuleDefinition, MetricJson, NamedQuery, Severity } from '@needle/telemetry';
 import type { Logger } from 'pino';
 
 import type { ServerConfig } from '../../config.js';
@@ -32,6 +32,7 @@ import { AlertEvaluator } from './alert-evaluator.js';
 import type { AlertInstance, AlertListener, AlertTransition } from './alert-evaluator.js';
 import { AlertHistory } from './alert-history.js';
 import { AlertThresholds } from './alert-thresholds.js';
+import { PrometheusSource } from './prometheus-source.js';
 
 /** What the alert service reads. */
 export interface AlertServiceOptions {
@@ -45,6 +46,8 @@ export interface AlertServiceOptions {
   readonly logger: Logger;
   /** The rules; default the catalogue's {@link ALERT_RULE_LIST}. */
   readonly rules?: readonly AlertRuleDefinition[];
+  /** The Prometheus scraping this server (`prometheus.url`), for range queries from it. */
+  readonly prometheus?: { readonly url?: string | undefined; readonly timeoutMs: number };
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -77,9 +80,14 @@ export class AlertService implements AlertServices {
   #writes: Promise<void> = Promise.resolve();
   #lastPrune = 0;
   #warnedDrops = false;
+  readonly #prometheus: PrometheusSource | undefined;
 
   constructor(options: AlertServiceOptions) {
     this.#options = options;
+    this.#prometheus =
+      options.prometheus?.url === undefined
+        ? undefined
+        : new PrometheusSource(options.prometheus.url, options.prometheus.timeoutMs);
     this.#rules = options.rules ?? ALERT_RULE_LIST;
     const { config } = options;
     this.ring = new SampleRing({
@@ -336,15 +344,7 @@ export class AlertService implements AlertServices {
   }
 
   query(request: TelemetryQueryRequest): TelemetryQueryResult {
-    const named = namedQuery(request.query);
-    if (!named) {
-      throw new ApiError(
-        404,
-        'QUERY_NOT_FOUND',
-        `no rule or dashboard panel query has the id "${request.query}"`,
-        'GET /v1/telemetry/queries lists the ids: a rule name such as NeedleMemoryHigh, or <dashboard>/<panel>/<n>.',
-      );
-    }
+    const named = namedQueryOrThrow(request.query);
     try {
       const series = evaluateRange(
         named.query,
@@ -365,6 +365,42 @@ export class AlertService implements AlertServices {
       throw new ApiError(400, 'INVALID_INPUT', err.message, 'Check the `collection` you gave.');
     }
   }
+
+  prometheusConfigured(): boolean {
+    return this.#prometheus !== undefined;
+  }
+
+  async queryPrometheus(request: TelemetryQueryRequest): Promise<TelemetryQueryResult> {
+    const named = namedQueryOrThrow(request.query);
+    if (!this.#prometheus) {
+      throw new ApiError(
+        409,
+        'PROMETHEUS_NOT_CONFIGURED',
+        'this server has no Prometheus configured',
+        'Set `prometheus.url` (NEEDLE_PROMETHEUS_URL, --prometheus-url) to the Prometheus that scrapes this server, or ask for source "server".',
+      );
+    }
+    const series = await this.#prometheus.queryRange(
+      named.query,
+      { startMs: request.startMs, endMs: request.endMs, stepMs: request.stepMs },
+      request.variables,
+    );
+    const { id, title, expr, legend, unit } = named;
+    return { query: { id, title, expr, legend, unit }, series };
+  }
+}
+
+function namedQueryOrThrow(id: string): NamedQuery {
+  const named = namedQuery(id);
+  if (!named) {
+    throw new ApiError(
+      404,
+      'QUERY_NOT_FOUND',
+      `no rule or dashboard panel query has the id "${id}"`,
+      'GET /v1/telemetry/queries lists the ids: a rule name such as NeedleMemoryHigh, or <dashboard>/<panel>/<n>.',
+    );
+  }
+  return named;
 }
 
 /**
