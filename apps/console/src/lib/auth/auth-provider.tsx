@@ -107,7 +107,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     clearCredential();
     setCredential(undefined);
     setEnded(undefined);
-    void queryClient.resetQueries();
+    // Forget everything fetched as the signed-out principal, without fetching it again:
+    // a reset would refetch the queries still on screen, with no credential (401s).
+    void queryClient.cancelQueries();
+    queryClient.clear();
   }, [queryClient]);
 
   // A 401 on any call means the credential stopped working (revoked, expired): the session
