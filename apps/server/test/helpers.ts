@@ -88,3 +88,56 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** What {@link apiCaller}'s calls answer: the status, the parsed JSON body and its text. */
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+/**
+ * JSON calls to the server under test at `base()` (read at each call: a test may restart
+ * it on another port), signed in with `X-API-Key` — `defaultKey` unless a call names
+ * another.
+ */
+export function apiCaller(base: () => string, defaultKey: string) {
+  return async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key: string = defaultKey,
+  ): Promise<ApiAnswer<T>> {
+    const response = await fetch(`${base()}${path}`, {
+      method,
+      headers: {
+        'x-api-key': key,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T, text };
+  };
+}
+
+/** Undo steps run last-added first, all of them even when some fail (for `afterAll`). */
+export class Cleanups {
+  readonly #steps: (() => unknown)[] = [];
+
+  add(step: () => unknown): void {
+    this.#steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const step of this.#steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'cleaning up failed');
+  }
+}

@@ -73,7 +73,7 @@ export type {
   StoredNotifier,
 } from './notifications/notification-services.js';
 export { notifierBody } from './handlers/notifications.js';
-export { notifierDefinition } from './schemas/notifications.js';
+export { deliverySchema, notifierDefinition } from './schemas/notifications.js';
 export { ERROR_STATUS, statusOfCode, trpcCodeOfStatus } from './errors/error-codes.js';
 export type { ApiErrorCode } from './errors/error-codes.js';
 export { errorBody } from './errors/error-body.js';

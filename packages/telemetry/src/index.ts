@@ -61,6 +61,7 @@ export {
   max,
   metric,
   longestWindowMs,
+  matcherValue,
   metricsOf,
   min,
   mul,
@@ -70,6 +71,7 @@ export {
   sub,
   sum,
   time,
+  withVariables,
 } from './query/query-expr.js';
 export type {
   AggregateExpr,

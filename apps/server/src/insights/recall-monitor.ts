@@ -130,7 +130,7 @@ export class RecallMonitor {
       return;
     }
     let found = 0;
-    for (const id of search.hitIds.slice(0, request.k)) if (truth.has(id)) found += 1;
+    for (const hit of search.hits.slice(0, request.k)) if (truth.has(hit.id)) found += 1;
     let window = this.#windows.get(name);
     if (!window || window.collection !== collection) {
       window = new RecallWindow(collection);

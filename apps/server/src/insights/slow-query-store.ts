@@ -10,6 +10,7 @@ import type { Database, ExplainTrace, Filter } from '@needle/engine';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
+import { pruneRuleOf } from '../log-retention.js';
 import type { BackgroundBudget } from './background-budget.js';
 
 /** The system log of slow searches. */
@@ -53,7 +54,6 @@ const traceSchema = z.object({
 const PRUNE_EVERY = 100;
 /** Time between prunes at most, while queries are recorded. */
 const PRUNE_INTERVAL_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 /**
  * The slow-query store: every search taking at least `thresholdMs` is appended to a system log
@@ -152,10 +152,8 @@ export class SlowQueryStore implements SlowQueryServices {
   async prune(now = Date.now()): Promise<number> {
     this.#sincePrune = 0;
     this.#prunedAt = now;
-    const rule = {
-      keepLast: this.#settings.maxEntries,
-      ...(this.#settings.maxAgeDays > 0 ? { olderThanMs: this.#settings.maxAgeDays * DAY_MS } : {}),
-    };
+    // maxEntries is at least 1, so there is always a rule.
+    const rule = pruneRuleOf(this.#settings)!;
     const entries = await this.#entries().prune(rule, now);
     await this.#traces().prune(rule, now);
     return entries;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import type { NeedleServer } from '../../src/server/create-server.js';
-import { LogCapture, tempDir, waitFor } from '../helpers.js';
+import { LogCapture, apiCaller, tempDir, waitFor } from '../helpers.js';
 
 const ADMIN = 'operator-key-for-alert-tests-0123456789';
 const RULE = 'NeedleMemoryHigh';
@@ -48,23 +48,7 @@ let readerKey: string;
 const log = new LogCapture();
 const events: AlertEvent[] = [];
 
-async function call<T = Json>(
-  method: string,
-  path: string,
-  body?: unknown,
-  key: string = ADMIN,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      'x-api-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-}
+const call = apiCaller(() => url, ADMIN);
 
 async function start(): Promise<void> {
   server = await createServer(

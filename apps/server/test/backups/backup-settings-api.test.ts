@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import type { NeedleServer } from '../../src/server/create-server.js';
-import { LogCapture, tempDir, waitFor } from '../helpers.js';
+import { LogCapture, apiCaller, tempDir, waitFor } from '../helpers.js';
 
 const ADMIN = 'operator-key-for-backup-settings-0123456789';
 
@@ -43,23 +43,7 @@ async function start(): Promise<void> {
   await server.opened();
 }
 
-async function call<T = Json>(
-  method: string,
-  path: string,
-  body?: unknown,
-  key: string = ADMIN,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      'x-api-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-}
+const call = apiCaller(() => url, ADMIN);
 
 const status = async () => (await call<Settings>('GET', '/v1/admin/backups/status')).body;
 

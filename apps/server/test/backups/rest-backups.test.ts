@@ -10,12 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import type { NeedleServer } from '../../src/server/create-server.js';
-import { LogCapture, tempDir, waitFor } from '../helpers.js';
+import { LogCapture, apiCaller, tempDir, waitFor } from '../helpers.js';
 import { sample } from './metrics-sample.js';
 
 const ADMIN = 'operator-key-for-backup-tests-0123456789';
 
-type Json = Record<string, unknown>;
 type Job = ReturnType<typeof jobBody>;
 type Listing = ReturnType<typeof describeBackups>;
 type Audit = { entries: { detail?: Record<string, unknown> }[] };
@@ -29,23 +28,7 @@ let readerKey: string;
 let gate: string;
 let keyHex: string;
 
-async function call<T = Json>(
-  method: string,
-  path: string,
-  body?: unknown,
-  key: string = ADMIN,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      'x-api-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
-}
+const call = apiCaller(() => url, ADMIN);
 
 /** Follows a job to its end; 503s while an in-place restore swaps the files are waited out. */
 async function finished(job: { id: string }): Promise<Job> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
 import type { NeedleServer } from '../../src/server/create-server.js';
-import { LogCapture, tempDir, waitFor } from '../helpers.js';
+import { LogCapture, apiCaller, tempDir, waitFor } from '../helpers.js';
 import { alertEvent } from './fixture.js';
 import { receiverVerifies, startReceiver } from './receiver.js';
 import type { Receiver } from './receiver.js';
@@ -36,23 +36,7 @@ let hook: Receiver;
 let failing: Receiver;
 const keys: Record<string, string> = {};
 
-async function call<T = Json>(
-  method: string,
-  path: string,
-  body?: unknown,
-  key: string = ADMIN,
-): Promise<{ status: number; body: T; text: string }> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      'x-api-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T, text };
-}
+const call = apiCaller(() => url, ADMIN);
 
 beforeAll(async () => {
   dir = tempDir('needle-rest-notifiers-');

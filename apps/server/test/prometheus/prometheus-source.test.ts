@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfigInput } from '../../src/config.js';
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
-import { LogCapture, tempDir } from '../helpers.js';
+import { Cleanups, LogCapture, tempDir } from '../helpers.js';
 import { freePort } from './child-process.js';
 import { MonitoringStack } from './monitoring-stack.js';
 import { COLLECTION, Traffic } from './traffic.js';
@@ -33,7 +33,7 @@ interface RangeBody {
   series: { labels: Record<string, string>; values: [number, number | null][] }[];
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = new Cleanups();
 /** The server Prometheus scrapes, configured with that Prometheus's URL. */
 let scraped: string;
 let stack: MonitoringStack;
@@ -51,7 +51,7 @@ async function startServer(name: string, extra: Partial<ServerConfigInput>): Pro
     }),
     { logStream: new LogCapture(), announce: () => undefined },
   );
-  cleanups.push(() => server.close());
+  cleanups.add(() => server.close());
   const url = await server.start();
   await server.opened();
   return url;
@@ -98,7 +98,7 @@ async function eventually<T>(
 
 beforeAll(async () => {
   const dir = tempDir('needle-prometheus-source-');
-  cleanups.push(() => dir.remove());
+  cleanups.add(() => dir.remove());
   dataDirs = dir.path;
 
   // Prometheus first, scraping the port the server will listen on (a scrape before the server
@@ -113,7 +113,7 @@ beforeAll(async () => {
     rules: files.get('grafana/alerts/needle-rules.yml')!,
     alertmanagerConfig: files.get('grafana/alertmanager/alertmanager.example.yml')!,
   });
-  cleanups.push(() => stack.stop());
+  cleanups.add(() => stack.stop());
 
   scraped = await startServer('scraped', {
     port,
@@ -121,22 +121,12 @@ beforeAll(async () => {
     prometheus: { url: stack.prometheusUrl },
   });
   const traffic = new Traffic(scraped, ADMIN);
-  cleanups.push(() => traffic.stop());
+  cleanups.add(() => traffic.stop());
   await traffic.setUp();
   traffic.start({ searches: false });
 }, 90_000);
 
-afterAll(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'cleaning up failed');
-}, 30_000);
+afterAll(() => cleanups.run(), 30_000);
 
 describe('telemetry queries from Prometheus', () => {
   it('offers the prometheus source only where one is configured', async () => {

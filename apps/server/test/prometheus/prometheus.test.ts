@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
-import { LogCapture, tempDir } from '../helpers.js';
+import { Cleanups, LogCapture, tempDir } from '../helpers.js';
 import { MonitoringStack } from './monitoring-stack.js';
 import { MonitoringApi } from './prometheus-api.js';
 import type { InstantSample } from './prometheus-api.js';
@@ -52,7 +52,7 @@ async function eventually<T>(
 /** Whether a sample's value is a number a panel can draw (not NaN, not infinite). */
 const finite = (s: InstantSample) => Number.isFinite(Number(s.value[1]));
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups = new Cleanups();
 let stack: MonitoringStack;
 let api: MonitoringApi;
 let receiver: WebhookReceiver;
@@ -60,11 +60,11 @@ let traffic: Traffic;
 
 beforeAll(async () => {
   const dir = tempDir('needle-prometheus-');
-  cleanups.push(() => dir.remove());
+  cleanups.add(() => dir.remove());
 
   receiver = new WebhookReceiver();
   await receiver.start();
-  cleanups.push(() => receiver.close());
+  cleanups.add(() => receiver.close());
 
   const server = await createServer(
     serverConfigSchema.parse({
@@ -82,7 +82,7 @@ beforeAll(async () => {
     }),
     { logStream: new LogCapture(), announce: () => undefined },
   );
-  cleanups.push(() => server.close());
+  cleanups.add(() => server.close());
   const url = await server.start();
   await server.opened();
 
@@ -103,26 +103,16 @@ beforeAll(async () => {
     rules: files.get(RULES_FILE)!,
     alertmanagerConfig: files.get(ALERTMANAGER_FILE)!,
   });
-  cleanups.push(() => stack.stop());
+  cleanups.add(() => stack.stop());
   api = new MonitoringApi(stack.prometheusUrl, stack.alertmanagerUrl);
 
   traffic = new Traffic(url, ADMIN);
-  cleanups.push(() => traffic.stop());
+  cleanups.add(() => traffic.stop());
   await traffic.setUp();
   traffic.start({ searches: false });
 }, 90_000);
 
-afterAll(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'cleaning up failed');
-}, 30_000);
+afterAll(() => cleanups.run(), 30_000);
 
 describe('Needle under a real Prometheus and Alertmanager', () => {
   it('is scraped at /metrics without credentials', async () => {

@@ -18,18 +18,15 @@ import type {
   thresholdsBody,
 } from '../schemas/alerts.js';
 import type { ApiRuntime } from './runtime.js';
-import type { Caller } from './security.js';
+import { hostService, recordChange } from './host-services.js';
+import type { Caller } from './host-services.js';
 
 function services({ ctx }: ApiRuntime): AlertServices {
-  if (!ctx.alerts) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'alerts and telemetry queries are not available here',
-      'The in-server alerts and the sample ring are run by `needle serve`.',
-    );
-  }
-  return ctx.alerts();
+  return hostService(
+    ctx.alerts,
+    'alerts and telemetry queries are not available here',
+    'The in-server alerts and the sample ring are run by `needle serve`.',
+  );
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -118,19 +115,12 @@ async function audited(
   action: string,
   change: ThresholdChange,
 ): Promise<void> {
-  await rt.ctx.security?.().audit.record({
-    principal: caller.principal?.id ?? 'anonymous',
-    action,
-    source: caller.ip,
-    allowed: true,
-    requestId: caller.requestId,
-    detail: {
-      rule: change.rule,
-      warning: change.thresholds.warning,
-      critical: change.thresholds.critical,
-      previous_warning: change.previous.warning,
-      previous_critical: change.previous.critical,
-    },
+  await recordChange(rt.ctx.security?.(), caller, action, {
+    rule: change.rule,
+    warning: change.thresholds.warning,
+    critical: change.thresholds.critical,
+    previous_warning: change.previous.warning,
+    previous_critical: change.previous.critical,
   });
 }
 

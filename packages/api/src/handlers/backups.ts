@@ -32,38 +32,21 @@ import type {
   verifyBackupBody,
   verifyResultSchema,
 } from '../schemas/backups.js';
-import type { Caller } from './security.js';
+import { hostService, recordChange } from './host-services.js';
+import type { AuditDetail, Caller } from './host-services.js';
 import type { ApiRuntime } from './runtime.js';
 
 function services({ ctx }: ApiRuntime): BackupServices {
-  if (!ctx.backups) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'backups are not available on this server',
-      'Backups are run by `needle serve`; embedded applications use the engine API (db.backups).',
-    );
-  }
-  return ctx.backups();
+  return hostService(
+    ctx.backups,
+    'backups are not available on this server',
+    'Backups are run by `needle serve`; embedded applications use the engine API (db.backups).',
+  );
 }
 
 /** Writes what a backup request did to the audit log (when access control is on). */
-async function audited(
-  rt: ApiRuntime,
-  caller: Caller,
-  action: string,
-  detail: Record<string, string | number | boolean | null>,
-): Promise<void> {
-  const security = rt.ctx.security?.();
-  await security?.audit.record({
-    principal: caller.principal?.id ?? 'anonymous',
-    action,
-    source: caller.ip,
-    allowed: true,
-    requestId: caller.requestId,
-    detail,
-  });
-}
+const audited = (rt: ApiRuntime, caller: Caller, action: string, detail: AuditDetail) =>
+  recordChange(rt.ctx.security?.(), caller, action, detail);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const requester = (caller: Caller) => caller.principal?.id ?? 'anonymous';

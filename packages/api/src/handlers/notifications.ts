@@ -18,37 +18,21 @@ import type {
   testNotifierResponse,
   updateNotifierBody,
 } from '../schemas/notifications.js';
-import type { Caller } from './security.js';
+import { hostService, recordChange } from './host-services.js';
+import type { AuditDetail, Caller } from './host-services.js';
 import type { ApiRuntime } from './runtime.js';
 
 function services({ ctx }: ApiRuntime): NotificationServices {
-  if (!ctx.notifications) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'alert notifications are not available on this server',
-      'Notifiers are run by `needle serve`.',
-    );
-  }
-  return ctx.notifications();
+  return hostService(
+    ctx.notifications,
+    'alert notifications are not available on this server',
+    'Notifiers are run by `needle serve`.',
+  );
 }
 
 /** Writes a notifier change to the audit log (when access control is on); never a secret. */
-async function audited(
-  rt: ApiRuntime,
-  caller: Caller,
-  action: string,
-  detail: Record<string, string | number | boolean | null>,
-): Promise<void> {
-  await rt.ctx.security?.().audit.record({
-    principal: caller.principal?.id ?? 'anonymous',
-    action,
-    source: caller.ip,
-    allowed: true,
-    requestId: caller.requestId,
-    detail,
-  });
-}
+const audited = (rt: ApiRuntime, caller: Caller, action: string, detail: AuditDetail) =>
+  recordChange(rt.ctx.security?.(), caller, action, detail);
 
 function notFound(name: string): ApiError {
   return new ApiError(

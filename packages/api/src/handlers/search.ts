@@ -70,7 +70,7 @@ export async function search(
     collection,
     name,
     request: body,
-    hitIds: result.hits.map((h) => h.id),
+    hits: result.hits,
     changeVersion: version,
     durationMs: seconds * 1000,
     at: Date.now(),

@@ -1,4 +1,4 @@
-import { allows, formatPermission, type AuditEntry, type Principal } from '@needle/security';
+import { allows, formatPermission, type AuditEntry } from '@needle/security';
 import type { z } from 'zod';
 
 import { ApiError } from '../api-error.js';
@@ -22,43 +22,20 @@ import type {
   roleSchema,
   whoamiResponse,
 } from '../schemas/security.js';
+import { hostService, recordChange } from './host-services.js';
+import type { Caller } from './host-services.js';
 import type { ApiRuntime } from './runtime.js';
 
-/** Who asked, for the audit entries of administrative changes. */
-export interface Caller {
-  principal: Principal | undefined;
-  ip: string;
-  requestId: string;
-}
-
 function services({ ctx }: ApiRuntime): SecurityServices {
-  if (!ctx.security) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'access control is not enabled on this server',
-      'Start the server with authentication on to manage keys and roles.',
-    );
-  }
-  return ctx.security();
+  return hostService(
+    ctx.security,
+    'access control is not enabled on this server',
+    'Start the server with authentication on to manage keys and roles.',
+  );
 }
 
-/** Writes what an administrative change did to the audit log, and waits until it is durable. */
-async function audited(
-  s: SecurityServices,
-  caller: Caller,
-  action: string,
-  detail: Record<string, string | number | boolean | null>,
-): Promise<void> {
-  await s.audit.record({
-    principal: caller.principal?.id ?? 'anonymous',
-    action,
-    source: caller.ip,
-    allowed: true,
-    requestId: caller.requestId,
-    detail,
-  });
-}
+/** Who asked (re-exported: the other handlers and the tRPC router take it from here). */
+export type { Caller } from './host-services.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -99,7 +76,7 @@ export async function createRole(
 ): Promise<z.output<typeof roleSchema>> {
   const s = services(rt);
   const created = await s.access.createRole(body.name, body.permissions, body.description);
-  await audited(s, caller, 'roles.create', {
+  await recordChange(s, caller, 'roles.create', {
     role: body.name,
     permissions: body.permissions.join(' '),
   });
@@ -109,7 +86,7 @@ export async function createRole(
 export async function deleteRole(rt: ApiRuntime, name: string, caller: Caller) {
   const s = services(rt);
   await s.access.deleteRole(name);
-  await audited(s, caller, 'roles.delete', { role: name });
+  await recordChange(s, caller, 'roles.delete', { role: name });
   return { deleted: name };
 }
 
@@ -124,7 +101,7 @@ export async function grantRole(
 ): Promise<z.output<typeof grantResponse>> {
   const s = services(rt);
   const roles = await s.access.grantRole(body.principal, body.role);
-  await audited(s, caller, 'roles.grant', { grantee: body.principal, role: body.role });
+  await recordChange(s, caller, 'roles.grant', { grantee: body.principal, role: body.role });
   return { principal: body.principal, roles };
 }
 
@@ -135,7 +112,7 @@ export async function revokeRole(
 ): Promise<z.output<typeof grantResponse>> {
   const s = services(rt);
   const roles = await s.access.revokeRole(body.principal, body.role);
-  await audited(s, caller, 'roles.revoke', { grantee: body.principal, role: body.role });
+  await recordChange(s, caller, 'roles.revoke', { grantee: body.principal, role: body.role });
   return { principal: body.principal, roles };
 }
 
@@ -179,7 +156,7 @@ export async function createKey(
         ? Date.now() + body.ttl_seconds * 1000
         : null;
   const created = await s.access.createApiKey({ name: body.name, roles: body.roles, expiresAt });
-  await audited(s, caller, 'keys.create', {
+  await recordChange(s, caller, 'keys.create', {
     key: created.info.id,
     name: body.name,
     roles: body.roles.join(' '),
@@ -190,7 +167,7 @@ export async function createKey(
 export async function revokeKey(rt: ApiRuntime, id: string, caller: Caller) {
   const s = services(rt);
   const revoked = await s.access.revokeApiKey(id);
-  await audited(s, caller, 'keys.revoke', { key: id });
+  await recordChange(s, caller, 'keys.revoke', { key: id });
   return apiKeyBody(revoked);
 }
 

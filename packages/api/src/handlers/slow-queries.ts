@@ -9,6 +9,7 @@ import type {
   slowQueriesResponse,
   slowQueryResponse,
 } from '../schemas/slow-queries.js';
+import { hostService } from './host-services.js';
 import type { ApiRuntime } from './runtime.js';
 import { explanation } from './search.js';
 
@@ -16,15 +17,11 @@ import { explanation } from './search.js';
 export const DEFAULT_WINDOW_MS = 3_600_000;
 
 function services({ ctx }: ApiRuntime): SlowQueryServices {
-  if (!ctx.slowQueries) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'slow queries are not recorded on this server',
-      'Slow queries are recorded by `needle serve` (setting slowQuery.thresholdMs).',
-    );
-  }
-  return ctx.slowQueries();
+  return hostService(
+    ctx.slowQueries,
+    'slow queries are not recorded on this server',
+    'Slow queries are recorded by `needle serve` (setting slowQuery.thresholdMs).',
+  );
 }
 
 /**

@@ -13,8 +13,11 @@ export interface ObservedSearch {
   readonly name: string;
   /** The request as validated, vector included. */
   readonly request: ShapedSearch & { readonly vector: readonly number[] };
-  /** Ids of the hits answered, in order. */
-  readonly hitIds: readonly string[];
+  /**
+   * The hits answered, in order, as the search returned them (an observer that samples reads
+   * their ids; mapping them for every search would cost the searches that are not sampled).
+   */
+  readonly hits: readonly { readonly id: string }[];
   /** The collection's `changeVersion` when the search started. */
   readonly changeVersion: number;
   /** Time the search took, validated input to results, in milliseconds. */

@@ -1,8 +1,9 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 import { isEngineError } from '../errors.js';
-import { decodeMutations, type DecodedMutation } from '../storage/sqlite/mutation-codec.js';
+import { decodeMutations } from '../storage/sqlite/mutation-codec.js';
 import type { Connection } from '../storage/sqlite/open-connection.js';
+import { applyToVectorRows, vectorRowStatements } from '../storage/sqlite/vector-rows.js';
 import { backupCorrupt, chainBroken, pointUnavailable } from './backup-errors.js';
 import {
   FRAME,
@@ -117,7 +118,7 @@ export async function applyIncremental(
                 throw corrupt('a record is not a vector');
               else seen.puts += 1;
             } else if (kind === FRAME.deletes) {
-              sql.delete.run(collection, m.key);
+              sql.rows.delete.run(collection, m.key);
               seen.deletes += 1;
             } else {
               if (m.op !== 'put' || m.vector === null) throw corrupt('a record is not a vector');
@@ -155,7 +156,7 @@ export async function applyIncremental(
               return;
             }
             if (stop) {
-              replayChange(sql, collection, m);
+              applyToVectorRows(sql.rows, collection, m);
               sql.change.run(row.seq, collection, row.op, row.key, row.id, row.at);
               replayed += 1;
               if (!last || row.seq > last.seq) last = { seq: row.seq, at: row.at };
@@ -243,25 +244,6 @@ export async function applyIncremental(
     if (conn.inTransaction) conn.exec('ROLLBACK');
     if (isEngineError(err)) throw err;
     throw corrupt(`its records cannot be applied (${(err as Error).message})`, err);
-  }
-}
-
-/** Replays one change as the writer applied it (docs/adr/0022). */
-function replayChange(
-  sql: ReturnType<typeof statements>,
-  collection: string,
-  m: DecodedMutation,
-): void {
-  switch (m.op) {
-    case 'put':
-      sql.upsert.run(collection, m.key, m.id, m.vector!, m.metadata, m.expiresAt);
-      break;
-    case 'delete':
-      sql.delete.run(collection, m.key);
-      break;
-    case 'metadata':
-      sql.metadata.run(m.metadata, collection, m.key);
-      break;
   }
 }
 
@@ -389,14 +371,7 @@ function statements(conn: Connection) {
         'SELECT 1 FROM changes WHERE collection = ? AND seq <= ? LIMIT 1',
       )
       .pluck(),
-    upsert: conn.prepare<[string, number, string, Buffer, string | null, number | null]>(
-      `INSERT INTO vectors (collection, key, id, vector, metadata, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (collection, key) DO UPDATE SET
-         id = excluded.id, vector = excluded.vector, metadata = excluded.metadata, expires_at = excluded.expires_at`,
-    ),
-    metadata: conn.prepare<[string | null, string, number]>(
-      'UPDATE vectors SET metadata = ? WHERE collection = ? AND key = ?',
-    ),
+    rows: vectorRowStatements(conn),
     value: conn.prepare<[number, Buffer | null, string | null, number | null]>(
       'INSERT INTO change_values (seq, vector, metadata, expires_at) VALUES (?, ?, ?, ?)',
     ),
@@ -405,7 +380,6 @@ function statements(conn: Connection) {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value
        WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)`,
     ),
-    delete: conn.prepare<[string, number]>('DELETE FROM vectors WHERE collection = ? AND key = ?'),
     put: conn.prepare<[string, number, string, Buffer, string | null, number | null]>(
       'INSERT INTO vectors (collection, key, id, vector, metadata, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),

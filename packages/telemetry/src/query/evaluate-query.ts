@@ -1,4 +1,4 @@
-import { durationMs } from './query-expr.js';
+import { durationMs, matcherValue } from './query-expr.js';
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -175,10 +175,7 @@ const regexes = new Map<string, RegExp>();
 
 function matcherTest(m: LabelMatcher, variables: Readonly<Record<string, string>>) {
   const regex = m.op === '=~' || m.op === '!~';
-  const value = m.value.replace(
-    /\$([A-Za-z_]\w*)/g,
-    (whole, name: string) => variables[name] ?? (regex ? '.*' : whole),
-  );
+  const value = matcherValue(m, variables);
   if (!regex) return (v: string) => (v === value) === (m.op === '=');
   const source = `^(?:${value})$`;
   let re = regexes.get(source);

@@ -181,6 +181,52 @@ export function durationMs(duration: string): number | undefined {
 }
 
 /**
+ * A matcher's value with the dashboard variables in it (`$collection`) replaced: by the value
+ * given, or, when none is given, `.*` in a regex matcher (Grafana's "All") and left as written
+ * in an equality matcher. The server's own evaluation and its queries to Prometheus both use it.
+ */
+export function matcherValue(
+  matcher: LabelMatcher,
+  variables: Readonly<Record<string, string>>,
+): string {
+  const regex = matcher.op === '=~' || matcher.op === '!~';
+  return matcher.value.replace(
+    /\$([A-Za-z_]\w*)/g,
+    (whole, name: string) => variables[name] ?? (regex ? '.*' : whole),
+  );
+}
+
+/** The query with every matcher's variables replaced ({@link matcherValue}). */
+export function withVariables(
+  expr: QueryExpr,
+  variables: Readonly<Record<string, string>>,
+): QueryExpr {
+  const selector = (s: SelectorExpr): SelectorExpr => ({
+    ...s,
+    matchers: s.matchers.map((m) => ({ ...m, value: matcherValue(m, variables) })),
+  });
+  switch (expr.kind) {
+    case 'selector':
+      return selector(expr);
+    case 'range-function':
+      return { ...expr, selector: selector(expr.selector) };
+    case 'aggregate':
+    case 'histogram-quantile':
+    case 'round':
+      return { ...expr, expr: withVariables(expr.expr, variables) };
+    case 'binary':
+      return {
+        ...expr,
+        left: withVariables(expr.left, variables),
+        right: withVariables(expr.right, variables),
+      };
+    case 'number':
+    case 'time':
+      return expr;
+  }
+}
+
+/**
  * The longest range window a query reads (`5m` of `rate(x[5m])`), in milliseconds; 0 for a
  * query of instant values only. An alert's evidence starts this long before it became pending.
  */

@@ -1,10 +1,11 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 
 import { QueryView } from '@/components/states/query-view';
 import { EmptyState } from '@/components/states/empty-state';
+import { Field } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { useTune } from '@/data/collections';
 import { formatBytes, formatCount } from '@/lib/format';
@@ -49,14 +50,15 @@ export function CapacityPlanner() {
   }
 
   const field = (id: keyof PlannerFields, label: string, hint?: string) => (
-    <Field id={id} label={label} error={errors[id]} hint={hint}>
-      <input
-        id={`plan-${id}`}
-        inputMode="decimal"
-        value={fields[id]}
-        aria-invalid={errors[id] ? true : undefined}
-        onChange={(e) => set(id)(e.target.value)}
-      />
+    <Field id={`plan-${id}`} label={label} error={errors[id]} hint={hint}>
+      {(props) => (
+        <input
+          {...props}
+          inputMode="decimal"
+          value={fields[id]}
+          onChange={(e) => set(id)(e.target.value)}
+        />
+      )}
     </Field>
   );
 
@@ -72,27 +74,31 @@ export function CapacityPlanner() {
           {field('dimensions', 'Dimensions')}
           {field('growth_percent', 'Growth per month (%)', 'Compounded monthly; 0 for none.')}
           {field('budget_gib', 'Memory budget (GiB)', 'RAM for the index; empty for none.')}
-          <Field id="profile" label="Profile">
-            <select
-              id="plan-profile"
-              value={fields.profile}
-              onChange={(e) => set('profile')(e.target.value)}
-            >
-              <option value="balanced">balanced</option>
-              <option value="high-recall">high recall</option>
-              <option value="low-latency">low latency</option>
-            </select>
+          <Field id="plan-profile" label="Profile">
+            {(props) => (
+              <select
+                {...props}
+                value={fields.profile}
+                onChange={(e) => set('profile')(e.target.value)}
+              >
+                <option value="balanced">balanced</option>
+                <option value="high-recall">high recall</option>
+                <option value="low-latency">low latency</option>
+              </select>
+            )}
           </Field>
-          <Field id="quantization" label="Quantization">
-            <select
-              id="plan-quantization"
-              value={fields.quantization}
-              onChange={(e) => set('quantization')(e.target.value)}
-            >
-              <option value="f32">f32 (exact)</option>
-              <option value="f16">f16</option>
-              <option value="i8">i8</option>
-            </select>
+          <Field id="plan-quantization" label="Quantization">
+            {(props) => (
+              <select
+                {...props}
+                value={fields.quantization}
+                onChange={(e) => set('quantization')(e.target.value)}
+              >
+                <option value="f32">f32 (exact)</option>
+                <option value="f16">f16</option>
+                <option value="i8">i8</option>
+              </select>
+            )}
           </Field>
           <div className="actions">
             <button type="submit" className="button primary">
@@ -172,32 +178,5 @@ export function CapacityPlanner() {
         )}
       </div>
     </>
-  );
-}
-
-function Field({
-  id,
-  label,
-  error,
-  hint,
-  children,
-}: {
-  id: string;
-  label: string;
-  error?: string;
-  hint?: string;
-  children: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={`plan-${id}`}>{label}</label>
-      {children}
-      {hint && <p className="hint">{hint}</p>}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

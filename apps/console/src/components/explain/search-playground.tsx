@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, type ReactNode, useEffect, useEffectEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useEffectEvent, useState } from 'react';
 
 import { ApiErrorView } from '@/components/states/api-error-view';
 import { EmptyState } from '@/components/states/empty-state';
@@ -13,6 +13,7 @@ import {
   useFetchVector,
   useStoredIds,
 } from '@/data/explain';
+import { Field } from '@/components/ui/field';
 import { toApiErrorInfo } from '@/lib/api-error';
 import { useGrants } from '@/lib/auth/auth-provider';
 
@@ -362,54 +363,6 @@ function SearchAnswer({ answer, showMetadata }: { answer: SearchOutput; showMeta
         <ExplainTrace trace={answer.explanation} />
       ) : (
         <EmptyState title="The server sent no explain trace" />
-      )}
-    </div>
-  );
-}
-
-interface ControlProps {
-  id: string;
-  name: string;
-  'aria-invalid': boolean;
-  'aria-describedby': string | undefined;
-}
-
-function Field({
-  id,
-  label,
-  hint,
-  error,
-  errorHelp,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  errorHelp?: string | undefined;
-  children: (props: ControlProps) => ReactNode;
-}) {
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
-  const helpId = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({
-        id,
-        name: id,
-        'aria-invalid': error !== undefined,
-        'aria-describedby': described || undefined,
-      })}
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <div id={`${id}-error`} className="field-error" data-testid={`${id}-error`}>
-          <p>{error}</p>
-          {errorHelp && <p id={helpId}>{errorHelp}</p>}
-        </div>
       )}
     </div>
   );

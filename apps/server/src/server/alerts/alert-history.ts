@@ -3,6 +3,8 @@ import type { AlertHistoryEntry, AlertHistoryPage } from '@needle/api';
 import type { Database } from '@needle/engine';
 import { z } from 'zod';
 
+import { pruneRuleOf } from '../../log-retention.js';
+import type { LogRetention } from '../../log-retention.js';
 import type { AlertTransition } from './alert-evaluator.js';
 
 /** The system log holding alert transitions. */
@@ -24,14 +26,8 @@ const entrySchema = z.object({
 export type HistoryRecord = z.output<typeof entrySchema>;
 
 /** How long and how much history is kept. */
-export interface HistoryRetention {
-  /** Entries older than this many days go (0: no age limit). */
-  readonly maxAgeDays: number;
-  /** Only the newest this many stay (0: no count limit). */
-  readonly maxEntries: number;
-}
+export type HistoryRetention = LogRetention;
 
-const DAY_MS = 86_400_000;
 /** Entries read past the cursor's instant, for transitions recorded in the same millisecond. */
 const SAME_INSTANT_SLACK = 256;
 
@@ -71,15 +67,8 @@ export class AlertHistory {
 
   /** Drops entries past the retention; resolves with how many went. */
   async prune(now = Date.now()): Promise<number> {
-    const { maxAgeDays, maxEntries } = this.#retention;
-    if (maxAgeDays === 0 && maxEntries === 0) return 0;
-    return this.#log().prune(
-      {
-        ...(maxAgeDays > 0 ? { olderThanMs: maxAgeDays * DAY_MS } : {}),
-        ...(maxEntries > 0 ? { keepLast: maxEntries } : {}),
-      },
-      now,
-    );
+    const rule = pruneRuleOf(this.#retention);
+    return rule ? this.#log().prune(rule, now) : 0;
   }
 
   /** The alerts whose newest transition is `firing`: they were firing when the server stopped. */

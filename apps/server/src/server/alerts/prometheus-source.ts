@@ -1,6 +1,6 @@
 import { ApiError } from '@needle/api';
-import { renderPromQL } from '@needle/telemetry';
-import type { QueryExpr, SelectorExpr } from '@needle/telemetry';
+import { renderPromQL, withVariables } from '@needle/telemetry';
+import type { QueryExpr } from '@needle/telemetry';
 
 /** One series of a range query: its labels and `[seconds, value]` points (null: not finite). */
 export interface PrometheusSeries {
@@ -10,55 +10,6 @@ export interface PrometheusSeries {
 
 const HELP =
   'Check that the Prometheus at `prometheus.url` runs and answers, or chart the server\'s own samples (source "server").';
-
-function withVariablesInSelector(
-  s: SelectorExpr,
-  variables: Readonly<Record<string, string>>,
-): SelectorExpr {
-  return {
-    ...s,
-    matchers: s.matchers.map((m) => {
-      const regex = m.op === '=~' || m.op === '!~';
-      return {
-        ...m,
-        value: m.value.replace(
-          /\$([A-Za-z_]\w*)/g,
-          (whole, name: string) => variables[name] ?? (regex ? '.*' : whole),
-        ),
-      };
-    }),
-  };
-}
-
-/**
- * A query with its dashboard variables (`$collection`) replaced in matcher values as the
- * server's own evaluation replaces them: by the value given, or `.*` in a regex matcher when
- * none is given.
- */
-export function withVariables(
-  expr: QueryExpr,
-  variables: Readonly<Record<string, string>>,
-): QueryExpr {
-  switch (expr.kind) {
-    case 'selector':
-      return withVariablesInSelector(expr, variables);
-    case 'range-function':
-      return { ...expr, selector: withVariablesInSelector(expr.selector, variables) };
-    case 'aggregate':
-    case 'histogram-quantile':
-    case 'round':
-      return { ...expr, expr: withVariables(expr.expr, variables) };
-    case 'binary':
-      return {
-        ...expr,
-        left: withVariables(expr.left, variables),
-        right: withVariables(expr.right, variables),
-      };
-    case 'number':
-    case 'time':
-      return expr;
-  }
-}
 
 interface QueryRangeBody {
   status?: string;

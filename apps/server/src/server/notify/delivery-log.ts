@@ -1,37 +1,22 @@
+import { deliverySchema } from '@needle/api';
 import type { DeliveryQuery, DeliveryRecord } from '@needle/api';
 import type { Database, SystemLog } from '@needle/engine';
-import { z } from 'zod';
+import type { z } from 'zod';
+
+import { pruneRuleOf } from '../../log-retention.js';
+import type { LogRetention } from '../../log-retention.js';
 
 /** The system log holding the deliveries. */
 export const DELIVERY_LOG = 'alert-notifications';
 
-/** One delivery as stored (the log adds `seq` and `at`). */
-const entrySchema = z.object({
-  notifier: z.string(),
-  kind: z.enum(['webhook', 'alertmanager', 'slack']),
-  fingerprint: z.string(),
-  rule: z.string(),
-  severity: z.string(),
-  status: z.enum(['firing', 'resolved']),
-  test: z.boolean(),
-  repeat: z.boolean(),
-  outcome: z.enum(['delivered', 'failed', 'abandoned']),
-  attempts: z.number().int(),
-  http_status: z.number().int().nullable(),
-  error: z.string().nullable(),
-  duration_ms: z.number(),
-});
+/** One delivery as stored: the API's delivery without what the log adds (`seq`, `at`). */
+const entrySchema = deliverySchema.omit({ seq: true, at: true });
 
 /** A delivery to append. */
 export type DeliveryEntry = z.output<typeof entrySchema>;
 
 /** How long the log keeps deliveries. */
-export interface DeliveryLogRetention {
-  /** Deliveries older than this many days are pruned (0: no age limit). */
-  readonly maxAgeDays: number;
-  /** Only the newest this many are kept (0: no count limit). */
-  readonly maxEntries: number;
-}
+export type DeliveryLogRetention = LogRetention;
 
 /** Appends between two prunes. */
 const PRUNE_EVERY = 100;
@@ -61,15 +46,8 @@ export class DeliveryLog {
   /** Drops deliveries past the retention; resolves with how many went. */
   async prune(now = Date.now()): Promise<number> {
     this.#sincePrune = 0;
-    const { maxAgeDays, maxEntries } = this.#retention;
-    if (maxAgeDays <= 0 && maxEntries <= 0) return 0;
-    return this.#log.prune(
-      {
-        ...(maxAgeDays > 0 ? { olderThanMs: maxAgeDays * 86_400_000 } : {}),
-        ...(maxEntries > 0 ? { keepLast: maxEntries } : {}),
-      },
-      now,
-    );
+    const rule = pruneRuleOf(this.#retention);
+    return rule ? this.#log.prune(rule, now) : 0;
   }
 
   /** Deliveries matching the query, newest first, and whether older ones follow. */

@@ -2,6 +2,7 @@ import { EngineError } from '../../errors.js';
 import { decodeMutations, type DecodedMutation } from './mutation-codec.js';
 import type { Connection } from './open-connection.js';
 import { toWireError } from './sqlite-errors.js';
+import { applyToVectorRows, vectorRowStatements } from './vector-rows.js';
 import type { OpResult, WriteOp } from './writer-protocol.js';
 
 /**
@@ -37,15 +38,7 @@ export class BatchWriter {
         'DELETE FROM change_values WHERE seq IN (SELECT seq FROM changes WHERE collection = ?)',
       ),
       dropChanges: db.prepare<[string]>('DELETE FROM changes WHERE collection = ?'),
-      put: db.prepare<[string, number, string, Buffer, string | null, number | null]>(
-        `INSERT INTO vectors (collection, key, id, vector, metadata, expires_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (collection, key) DO UPDATE SET
-           id = excluded.id, vector = excluded.vector, metadata = excluded.metadata, expires_at = excluded.expires_at`,
-      ),
-      delete: db.prepare<[string, number]>('DELETE FROM vectors WHERE collection = ? AND key = ?'),
-      metadata: db.prepare<[string | null, string, number]>(
-        'UPDATE vectors SET metadata = ? WHERE collection = ? AND key = ?',
-      ),
+      rows: vectorRowStatements(db),
       change: db.prepare<[number, string, string, number, string, number]>(
         'INSERT INTO changes (seq, collection, op, key, id, at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -165,17 +158,7 @@ export class BatchWriter {
 
   #applyMutation(collection: string, m: DecodedMutation, at: number): void {
     const sql = this.#sql;
-    switch (m.op) {
-      case 'put':
-        sql.put.run(collection, m.key, m.id, m.vector!, m.metadata, m.expiresAt);
-        break;
-      case 'delete':
-        sql.delete.run(collection, m.key);
-        break;
-      case 'metadata':
-        sql.metadata.run(m.metadata, collection, m.key);
-        break;
-    }
+    applyToVectorRows(sql.rows, collection, m);
     this.#lastSeq += 1;
     sql.change.run(this.#lastSeq, collection, m.op, m.key, m.id, at);
     // The value log (docs/adr/0022): what this change wrote, so a backup can carry every version.

@@ -1,7 +1,8 @@
-import { namedQuery, renderPromQL } from '@needle/telemetry';
 import { describe, expect, it } from 'vitest';
 
-import { withVariables } from './prometheus-source.js';
+import { namedQuery } from './named-queries.js';
+import { withVariables } from './query-expr.js';
+import { renderPromQL } from './render-promql.js';
 
 const byCollection = namedQuery('needle-collections/vectors-by-collection/0')!.query;
 
