@@ -52,12 +52,14 @@ async function main(): Promise<void> {
     targetRecall: TARGET_RECALL,
     efSweep: DEFAULT_EF_SWEEP,
     rounds: cli.quick ? 3 : 5,
-    minSingleSeconds: cli.quick ? 0.5 : 2,
-    maxRounds: 30,
+    minSingleSeconds: cli.quick ? 0.5 : 4,
+    maxRounds: 40,
     queriesPerRun: cli.quick ? 500 : 2000,
     warmupQueries: cli.quick ? 200 : 500,
     batchSize: 256,
     chunkSize: cli.quick ? 2000 : 5000,
+    // Needle's index is usearch's HNSW code behind our binding: compare them at one ef.
+    sharedEf: [['usearch', 'needle']],
     log,
   };
 
@@ -87,7 +89,12 @@ async function main(): Promise<void> {
     };
     const report = await compareOnDataset(dataset, await fresh(), truth, {
       ...options,
-      rebuild: { fresh, minSeconds: cli.quick ? 0.5 : 2, maxBuilds: 15 },
+      rebuild: {
+        fresh,
+        minSeconds: cli.quick ? 0.5 : 4,
+        maxBuilds: 15,
+        timedBuilds: cli.quick ? 1 : 3,
+      },
     });
     reports.push(report);
     log(`\n${formatDatasetReport(report)}`);

@@ -13,3 +13,13 @@ export function median(values: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * The median over rounds of `a[i] / b[i]`: two libraries measured in the same rounds,
+ * compared round by round, so the machine speeding up or slowing down between rounds
+ * cancels out. NaN when the lists are empty or of different lengths.
+ */
+export function medianPairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || a.length !== b.length) return Number.NaN;
+  return median(a.map((value, i) => value / b[i]!));
+}

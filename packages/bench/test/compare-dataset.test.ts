@@ -59,6 +59,9 @@ describe('compareOnDataset', () => {
       expect(r.choice.curve.slice(0, -1).every((c) => c.recall < 0.9)).toBe(true);
       expect(r.buildRate).toBeGreaterThan(0);
       expect(r.qps).toBeGreaterThan(0);
+      // One figure per round, in round order; the reported QPS is their median.
+      expect(r.roundQps).toHaveLength(2);
+      expect(r.qps).toBeCloseTo((r.roundQps[0]! + r.roundQps[1]!) / 2, 6);
       expect(r.p99Us).toBeGreaterThanOrEqual(r.p50Us);
       expect(r.reportedBytes).toBeGreaterThan(2000 * 16 * 4);
     }
@@ -114,17 +117,78 @@ describe('compareOnDataset', () => {
       warmupQueries: 5,
       batchSize: 8,
       chunkSize: 100,
-      rebuild: { fresh, minSeconds: 3600, maxBuilds: 3 },
+      rebuild: { fresh, minSeconds: 3600, maxBuilds: 3, timedBuilds: 2 },
       log: (line) => lines.push(line),
     });
-    // The kept runner plus two throwaway ones, each closed.
+    // Three builds, the first two timed, every one closed.
     expect(made).toBe(3);
     expect(closed).toHaveLength(3);
-    expect(report.runners[0]!.builds).toBe(3);
-    expect(report.runners[0]!.buildRate).toBeCloseTo(300 / report.runners[0]!.buildSeconds, 6);
+    const [only] = report.runners;
+    expect(only!.builds).toBe(3);
+    expect(only!.buildRate).toBeCloseTo(300 / only!.buildSeconds, 6);
     expect(lines).toContain('  built 3 times (median rate reported)');
+    // Each timed build swept its own ef and ran half of the rounds (the cap of 4, shared).
+    expect(lines.filter((l) => /^ {2}usearch ef sweep \(build [12]\) 64:/.test(l))).toHaveLength(2);
+    expect(only!.choices).toHaveLength(2);
+    expect(only!.choice).toBe(only!.choices[0]);
     expect(lines.filter((l) => /^ {2}round \d+:/.test(l))).toHaveLength(4);
-    expect(formatDatasetReport(report)).toContain('build vec/s: median of 3 builds');
+    expect(only!.roundQps).toHaveLength(4);
+    expect(report.timedBuilds).toBe(2);
+    const text = formatDatasetReport(report);
+    expect(text).toContain('build vec/s: median of 3 builds');
+    expect(text).toContain('rounds spread over 2 builds of each library');
+  });
+
+  it('times libraries of one sharedEf group at the larger of their ef choices', async () => {
+    const data = generateClustered({
+      count: 1500,
+      queryCount: 30,
+      dimensions: 16,
+      distance: 'euclidean',
+      seed: 5,
+    });
+    const config = {
+      dimensions: 16,
+      distance: 'euclidean' as const,
+      m: 8,
+      efConstruction: 32,
+      capacity: 1500,
+    };
+    const truth = exactTopK(data.train, data.queries, 16, 'euclidean', 10);
+    const lines: string[] = [];
+    const report = await compareOnDataset(
+      data,
+      // hnswlib on a sparser graph (M 4 against 16) needs a wider search to reach the target.
+      [new UsearchRunner({ ...config, m: 16 }), new HnswlibRunner({ ...config, m: 4 })],
+      truth,
+      {
+        m: 8,
+        efConstruction: 32,
+        k: 10,
+        targetRecall: 0.9,
+        efSweep: [10, 16, 32, 64, 128, 256],
+        sharedEf: [['usearch', 'hnswlib', 'absent']],
+        rounds: 1,
+        queriesPerRun: 20,
+        warmupQueries: 5,
+        batchSize: 8,
+        chunkSize: 500,
+        log: (line) => lines.push(line),
+      },
+    );
+    const [usearch, hnswlib] = report.runners;
+    const own = [usearch!, hnswlib!].map((r) => r.choice.curve.at(-1)!.ef);
+    const shared = Math.max(...own);
+    expect(own[0]).toBeLessThan(own[1]!);
+    expect(usearch!.choice.ef).toBe(shared);
+    expect(hnswlib!.choice.ef).toBe(shared);
+    for (const r of report.runners) expect(r.choice.recall).toBeGreaterThanOrEqual(0.9);
+    // usearch was raised to hnswlib's breadth, and says so.
+    expect(lines).toContain(
+      `  usearch timed at ef ${shared}, shared with usearch, hnswlib, absent`,
+    );
+    expect(report.sharedEf).toEqual([['usearch', 'hnswlib']]);
+    expect(formatDatasetReport(report)).toContain('usearch and hnswlib search at one ef per build');
   });
 
   it('refuses fresh runners that are not the same libraries', async () => {

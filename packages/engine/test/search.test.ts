@@ -69,6 +69,24 @@ describe.each<Distance>(['cosine', 'euclidean', 'dot'])('search (%s)', (distance
     }
   });
 
+  it('answers each query as it was when searched, though the caller reuses its array', async () => {
+    // 1 200 queued copies of 64 bytes span two of the 64 KiB slabs query copies are cut from.
+    const shared = new Float32Array(DIMS);
+    const pending: Promise<{ hits: { id: string }[] }>[] = [];
+    for (let i = 0; i < 1200; i++) {
+      shared.set(queries[i % queries.length]!);
+      pending.push(col.search(shared, 10));
+    }
+    shared.fill(0);
+    const answers = await Promise.all(pending);
+    const expected = await Promise.all(queries.map((q) => col.search(q, 10)));
+    answers.forEach((answer, i) => {
+      expect(answer.hits.map((h) => h.id)).toEqual(
+        expected[i % queries.length]!.hits.map((h) => h.id),
+      );
+    });
+  });
+
   it('pages with searchAfter: page 2 continues page 1 in the same order', async () => {
     const q = queries[0]!;
     const all = await col.search(q, 30, { efSearch: 200 });

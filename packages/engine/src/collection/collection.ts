@@ -19,6 +19,7 @@ import type { Storage } from '../storage/storage.js';
 import { calibrate } from '../tuning/calibrate.js';
 import type { CalibrationOptions, CalibrationReport } from '../tuning/calibrate.js';
 import { prepareForIndex } from '../vectors/metric.js';
+import { allocateQueryVector } from '../vectors/query-slab.js';
 import { serializeMetadata, toVector } from '../vectors/validate-record.js';
 import type { Metadata, VectorInput } from '../vectors/validate-record.js';
 import type { CollectionCore } from './collection-core.js';
@@ -608,7 +609,7 @@ export class Collection {
     this.#assertOpen();
     this.#lastSearchAt = performance.now();
     const limits = this.#core.db.limits;
-    const given = toVector(vector, this.#core.config.dimensions, label);
+    const given = toVector(vector, this.#core.config.dimensions, label, allocateQueryVector);
     // Only a trace reads the query as given; otherwise cosine normalises the one copy.
     const rawQuery = explain ? given : null;
     const query =

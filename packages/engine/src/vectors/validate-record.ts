@@ -9,6 +9,7 @@ export type Metadata = Record<string, unknown>;
 export type VectorInput = ArrayLike<number> | Float32Array | Float64Array;
 
 const encoder = new TextEncoder();
+const newFloat32Array = (length: number): Float32Array => new Float32Array(length);
 // eslint-disable-next-line no-control-regex -- control characters are exactly what ids must not hold
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -46,9 +47,15 @@ export function validateId(id: unknown, limits: Limits): string {
 
 /**
  * Copies a vector into a fresh Float32Array, checking its length and that every component is
- * finite. `label` names the vector in errors (e.g. the id or the batch position).
+ * finite. `label` names the vector in errors (e.g. the id or the batch position); `allocate`
+ * makes the zeroed array to copy into (queries use {@link allocateQueryVector}).
  */
-export function toVector(input: unknown, dimensions: number, label: string): Float32Array {
+export function toVector(
+  input: unknown,
+  dimensions: number,
+  label: string,
+  allocate: (length: number) => Float32Array = newFloat32Array,
+): Float32Array {
   if (!isVectorLike(input)) {
     throw new EngineError(
       'INVALID_VECTOR',
@@ -76,7 +83,7 @@ export function toVector(input: unknown, dimensions: number, label: string): Flo
   // Typed arrays copy natively (float64 values rounding to float32 on the way); a plain
   // array is converted in one pass. Then one tight loop over the float32 values finds
   // NaN, ±Infinity and float32 overflow alike.
-  const out = new Float32Array(dimensions);
+  const out = allocate(dimensions);
   if (input instanceof Float32Array || input instanceof Float64Array) out.set(input);
   else {
     for (let i = 0; i < dimensions; i++) {
