@@ -116,8 +116,10 @@ export async function timeInterleaved(
       const seconds = await timeBatchedQueries(many, queryCount, queriesPerRun, batchSize, k);
       batchQps[r]!.push(queriesPerRun / seconds);
     }
-    const figures = runners.map((runner, i) => `${runner.name} ${Math.round(qps[i]!.at(-1)!)} q/s`);
-    options.log(`  round ${round + 1}: ${figures.join(', ')}`);
+    if (round < 10 || (round + 1) % 10 === 0) {
+      const figures = runners.map((r, i) => `${r.name} ${Math.round(qps[i]!.at(-1)!)} q/s`);
+      options.log(`  round ${round + 1}: ${figures.join(', ')}`);
+    }
   }
   return runners.map((_, i) => ({
     qps: qps[i]!,
