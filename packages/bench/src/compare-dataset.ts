@@ -4,7 +4,7 @@ import { sweepEf, type EfChoice } from './ef-sweep.js';
 import { checklistMemoryBytes } from './memory.js';
 import type { AnnRunner } from './runners/ann-runner.js';
 import { median, percentile } from './stats.js';
-import { timeInterleaved, type RunnerTimings } from './timed-runs.js';
+import { concat, timeInterleaved, type RunnerTimings } from './timed-runs.js';
 
 /** How a comparison is run; every library gets the same. */
 export interface CompareOptions {
@@ -67,8 +67,6 @@ export interface RunnerReport {
   rssDeltaBytes: number;
   /** Index bytes the library reports or serialises; null if unknown. */
   reportedBytes: number | null;
-  /** The first timed build's `ef` choice. */
-  choice: EfChoice;
   /**
    * The `ef` each timed build was searched at, first build first: its own choice, raised
    * to the largest of its {@link CompareOptions.sharedEf} group's (`curve` stays its own
@@ -243,7 +241,6 @@ export async function compareOnDataset(
           builds: buildSeconds[i]!.length,
           rssDeltaBytes: builds[i]!.rssDeltaBytes,
           reportedBytes: reported[i]!,
-          choice: choices[i]![0]!,
           choices: choices[i]!,
           qps: median(timing.qps),
           roundQps: timing.qps,
@@ -260,15 +257,9 @@ export async function compareOnDataset(
 
 /** One runner's timings over several builds, as if measured in one run (rounds in order). */
 function mergeTimings(parts: readonly RunnerTimings[]): RunnerTimings {
-  const latencies = new Float64Array(parts.reduce((sum, p) => sum + p.latenciesUs.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    latencies.set(p.latenciesUs, offset);
-    offset += p.latenciesUs.length;
-  }
   return {
     qps: parts.flatMap((p) => p.qps),
     batchQps: parts.flatMap((p) => p.batchQps),
-    latenciesUs: latencies,
+    latenciesUs: concat(parts.map((p) => p.latenciesUs)),
   };
 }

@@ -11,7 +11,6 @@ function runner(name: string, figures: Partial<RunnerReport>): RunnerReport {
     builds: 1,
     rssDeltaBytes: 0,
     reportedBytes: null,
-    choice: { ef: 64, recall: 0.96, reached: true, curve: [] },
     choices: [{ ef: 64, recall: 0.96, reached: true, curve: [] }],
     qps: 1000,
     roundQps: [1000],

@@ -128,7 +128,8 @@ export async function timeInterleaved(
   }));
 }
 
-function concat(parts: readonly Float64Array[]): Float64Array {
+/** The arrays one after another in one array. */
+export function concat(parts: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
   let offset = 0;
   for (const p of parts) {
