@@ -19,6 +19,7 @@ function writeBuild(root: string): void {
   file('404.html', '<!doctype html><title>Not found</title>');
   file('collections/index.html', '<!doctype html><title>Collections</title>');
   file('_next/static/chunks/app.js', 'console.log(1)');
+  file('icon.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
 }
 
 describe('the console served at /console', () => {
@@ -72,6 +73,14 @@ describe('the console served at /console', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('<title>Not found</title>');
 
+    // A browser's request for the origin's favicon finds the console's icon.
+    const favicon = await fetch(`${url}/favicon.ico`, { redirect: 'manual' });
+    expect(favicon.status).toBe(302);
+    expect(favicon.headers.get('location')).toBe('/console/icon.svg');
+    const icon = await fetch(`${url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+
     // The API keeps its own policy and JSON errors.
     const api = await fetch(`${url}/v1/no-such-route`);
     expect(api.status).toBe(404);
@@ -99,6 +108,7 @@ describe('the console served at /console', () => {
     const response = await fetch(`${url}/console/`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await fetch(`${url}/favicon.ico`)).status).toBe(404);
   });
 
   it('answers a tRPC batch of many procedures, as a console page sends it', async () => {

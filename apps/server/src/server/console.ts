@@ -12,6 +12,9 @@ import type { ServerConfig } from '../config.js';
 /** Where the console is served. */
 export const CONSOLE_PATH = '/console';
 
+/** The console's icon in its build (Next's `app/icon.svg`). */
+const CONSOLE_ICON = 'icon.svg';
+
 /**
  * The console's static build in this checkout (`apps/console/out`), the same number of
  * directories up from `src/server/` and `dist/server/`.
@@ -40,7 +43,8 @@ const CONSOLE_CSP = [
  * Serves the admin console's static build at `/console/`, so the console and the API share
  * one origin (no CORS, one port); `/` stays the API's server info. Hashed assets under `_next/`
  * are cached for a year, pages are revalidated; an unknown page answers the console's own
- * 404 page. Without a build, `/console` answers 404 `NOT_FOUND` saying how to build it.
+ * 404 page, and `/favicon.ico` redirects to the console's icon. Without a build, `/console`
+ * answers 404 `NOT_FOUND` saying how to build it.
  */
 export async function registerConsole(
   app: FastifyInstance,
@@ -63,6 +67,13 @@ export async function registerConsole(
     app.get(`${CONSOLE_PATH}/*`, notBuilt);
     return;
   }
+
+  // Browsers ask the origin for /favicon.ico whenever a page has not (yet) named its icon,
+  // e.g. between client-side navigations; answer with the console's own icon.
+  if (existsSync(join(root, CONSOLE_ICON)))
+    app.get('/favicon.ico', async (_request, reply) =>
+      reply.redirect(`${CONSOLE_PATH}/${CONSOLE_ICON}`, 302),
+    );
 
   await app.register(
     async (scope) => {
