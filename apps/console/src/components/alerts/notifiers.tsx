@@ -8,6 +8,7 @@ import { QueryView } from '@/components/states/query-view';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useDeleteNotifier, useNotifiers, useTestNotifier } from '@/data/alerts';
 import { toApiErrorInfo } from '@/lib/api-error';
+import { useConfirmedMutation } from '@/lib/use-confirmed-mutation';
 
 import styles from './alerts.module.css';
 import { NotifierForm, type NotifierView } from './notifier-form';
@@ -16,8 +17,9 @@ import { NotifierForm, type NotifierView } from './notifier-form';
 export function Notifiers() {
   const notifiers = useNotifiers(true);
   const [form, setForm] = useState<{ editing?: NotifierView } | undefined>();
-  const [deleting, setDeleting] = useState<string | undefined>();
   const remove = useDeleteNotifier();
+  const confirm = useConfirmedMutation(remove, (name: string) => ({ name }));
+  const deleting = confirm.target;
   return (
     <>
       <div className="actions">
@@ -99,10 +101,7 @@ export function Notifiers() {
                         <button
                           type="button"
                           className="button danger"
-                          onClick={() => {
-                            remove.reset();
-                            setDeleting(n.name);
-                          }}
+                          onClick={() => confirm.ask(n.name)}
                         >
                           Delete…
                         </button>
@@ -116,15 +115,9 @@ export function Notifiers() {
         )}
       </QueryView>
       <ConfirmDialog
-        open={deleting !== undefined}
+        {...confirm.dialog}
         title={`Delete the notifier ${deleting ?? ''}?`}
         confirmLabel="Delete"
-        busy={remove.isPending}
-        onCancel={() => setDeleting(undefined)}
-        onConfirm={() => {
-          if (deleting === undefined) return;
-          remove.mutate({ name: deleting }, { onSuccess: () => setDeleting(undefined) });
-        }}
       >
         <p>Alerts will no longer be sent to it. Its past deliveries stay in the log.</p>
         {remove.error && <ApiErrorView error={toApiErrorInfo(remove.error)} />}

@@ -17,6 +17,7 @@ import {
   useVerifyBackup,
 } from '@/data/backups';
 import { toApiErrorInfo } from '@/lib/api-error';
+import { useConfirmedMutation } from '@/lib/use-confirmed-mutation';
 import { useGrants } from '@/lib/auth/auth-provider';
 import { formatBytes, formatCount } from '@/lib/format';
 
@@ -164,8 +165,9 @@ function ChainTable({
   onRestore: (backup: Backup) => void;
 }) {
   const { chain, backups } = group;
-  const [deleting, setDeleting] = useState<Backup | null>(null);
   const remove = useDeleteBackup();
+  const confirm = useConfirmedMutation(remove, (backup: Backup) => ({ backup: backup.id }));
+  const deleting = confirm.target;
   const newest = backups.at(-1);
   return (
     <section className="card" aria-label={`Chain ${chain.id}`} data-testid="backup-chain">
@@ -245,10 +247,7 @@ function ChainTable({
                           ? 'Later backups of the chain build on it: delete them first'
                           : undefined
                       }
-                      onClick={() => {
-                        remove.reset();
-                        setDeleting(b);
-                      }}
+                      onClick={() => confirm.ask(b)}
                       aria-label={`Delete ${b.id}`}
                     >
                       Delete…
@@ -260,16 +259,7 @@ function ChainTable({
           </tbody>
         </table>
       </div>
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete this backup?"
-        confirmLabel="Delete backup"
-        busy={remove.isPending}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() =>
-          deleting && remove.mutate({ backup: deleting.id }, { onSuccess: () => setDeleting(null) })
-        }
-      >
+      <ConfirmDialog {...confirm.dialog} title="Delete this backup?" confirmLabel="Delete backup">
         <p>
           Backup <code>{deleting?.id}</code> ({deleting?.type}, {formatBytes(deleting?.bytes ?? 0)})
           is deleted from the target. Its changes can no longer be restored.

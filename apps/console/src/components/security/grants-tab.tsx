@@ -8,6 +8,7 @@ import { QueryView } from '@/components/states/query-view';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useApiKeys, useGrantList, useGrantRole, useRevokeRole, useRoles } from '@/data/security';
 import { toApiErrorInfo } from '@/lib/api-error';
+import { useConfirmedMutation } from '@/lib/use-confirmed-mutation';
 import { useGrants } from '@/lib/auth/auth-provider';
 
 import styles from './security.module.css';
@@ -16,7 +17,11 @@ import styles from './security.module.css';
 export function GrantsTab() {
   const grants = useGrantList();
   const revoke = useRevokeRole();
-  const [revoking, setRevoking] = useState<{ principal: string; role: string } | null>(null);
+  const confirm = useConfirmedMutation(
+    revoke,
+    (grant: { principal: string; role: string }) => grant,
+  );
+  const revoking = confirm.target;
   return (
     <div className={styles.column}>
       <QueryView
@@ -54,10 +59,7 @@ export function GrantsTab() {
                               type="button"
                               className="button ghost"
                               aria-label={`Revoke ${role} from ${g.principal}`}
-                              onClick={() => {
-                                revoke.reset();
-                                setRevoking({ principal: g.principal, role });
-                              }}
+                              onClick={() => confirm.ask({ principal: g.principal, role })}
                             >
                               ×
                             </button>
@@ -73,16 +75,7 @@ export function GrantsTab() {
         )}
       </QueryView>
       <GrantForm />
-      <ConfirmDialog
-        open={revoking !== null}
-        title="Revoke this role?"
-        confirmLabel="Revoke"
-        busy={revoke.isPending}
-        onCancel={() => setRevoking(null)}
-        onConfirm={() =>
-          revoking && revoke.mutate(revoking, { onSuccess: () => setRevoking(null) })
-        }
-      >
+      <ConfirmDialog {...confirm.dialog} title="Revoke this role?" confirmLabel="Revoke">
         <p>
           <code>{revoking?.principal}</code> loses the role <code>{revoking?.role}</code> at its
           next request.

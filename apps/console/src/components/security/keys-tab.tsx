@@ -9,6 +9,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApiKeys, useCreateKey, useRevokeKey, useRoles } from '@/data/security';
 import { toApiErrorInfo } from '@/lib/api-error';
+import { useConfirmedMutation } from '@/lib/use-confirmed-mutation';
 import { useGrants } from '@/lib/auth/auth-provider';
 
 import styles from './security.module.css';
@@ -20,7 +21,8 @@ const when = (iso: string | null, none: string) => (iso ? new Date(iso).toLocale
 export function KeysTab() {
   const keys = useApiKeys();
   const revoke = useRevokeKey();
-  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const confirm = useConfirmedMutation(revoke, (key: ApiKey) => ({ id: key.id }));
+  const revoking = confirm.target;
   return (
     <div className={styles.column}>
       <CreateKeyForm />
@@ -68,10 +70,7 @@ export function KeysTab() {
                           type="button"
                           className="button danger"
                           aria-label={`Revoke key ${k.name}`}
-                          onClick={() => {
-                            revoke.reset();
-                            setRevoking(k);
-                          }}
+                          onClick={() => confirm.ask(k)}
                         >
                           Revoke…
                         </button>
@@ -85,14 +84,9 @@ export function KeysTab() {
         )}
       </QueryView>
       <ConfirmDialog
-        open={revoking !== null}
+        {...confirm.dialog}
         title={`Revoke key ${revoking?.name ?? ''}?`}
         confirmLabel="Revoke key"
-        busy={revoke.isPending}
-        onCancel={() => setRevoking(null)}
-        onConfirm={() =>
-          revoking && revoke.mutate({ id: revoking.id }, { onSuccess: () => setRevoking(null) })
-        }
       >
         <p>
           Every request with key <code>{revoking?.prefix}…</code> is refused from now on. A revoked

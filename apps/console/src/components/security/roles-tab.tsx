@@ -15,6 +15,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useCreateRole, useDeleteRole, useRoles } from '@/data/security';
 import { toApiErrorInfo } from '@/lib/api-error';
+import { useConfirmedMutation } from '@/lib/use-confirmed-mutation';
 
 import styles from './security.module.css';
 import type { Role } from './security-types';
@@ -23,7 +24,8 @@ import type { Role } from './security-types';
 export function RolesTab() {
   const roles = useRoles();
   const remove = useDeleteRole();
-  const [deleting, setDeleting] = useState<Role | null>(null);
+  const confirm = useConfirmedMutation(remove, (role: Role) => ({ role: role.name }));
+  const deleting = confirm.target;
   return (
     <div className={styles.column}>
       <QueryView query={roles} loading="Loading roles">
@@ -61,10 +63,7 @@ export function RolesTab() {
                           type="button"
                           className="button danger"
                           aria-label={`Delete role ${role.name}`}
-                          onClick={() => {
-                            remove.reset();
-                            setDeleting(role);
-                          }}
+                          onClick={() => confirm.ask(role)}
                         >
                           Delete…
                         </button>
@@ -79,14 +78,9 @@ export function RolesTab() {
       </QueryView>
       <CreateRoleForm />
       <ConfirmDialog
-        open={deleting !== null}
+        {...confirm.dialog}
         title={`Delete role ${deleting?.name ?? ''}?`}
         confirmLabel="Delete role"
-        busy={remove.isPending}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() =>
-          deleting && remove.mutate({ role: deleting.name }, { onSuccess: () => setDeleting(null) })
-        }
       >
         <p>
           The role and its {deleting?.permissions.length} permission(s) are deleted. A role still
