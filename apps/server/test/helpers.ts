@@ -74,19 +74,32 @@ export class LogCapture extends Writable {
   }
 }
 
-/** Polls `check` until it returns a value other than undefined, up to `timeoutMs`. */
+/**
+ * Polls `check` every `intervalMs` until it returns a value other than undefined; at
+ * `timeoutMs` returns undefined, so that the caller's assertion can say what it saw.
+ */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Polls `check` until it returns a value other than undefined; throws after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
   what: string,
   timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const value = await eventually(check, timeoutMs, 20);
+  if (value === undefined) throw new Error(`timed out waiting for ${what}`);
+  return value;
 }
 
 /** What {@link apiCaller}'s calls answer: the status, the parsed JSON body and its text. */

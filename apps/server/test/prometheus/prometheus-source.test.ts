@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerConfigInput } from '../../src/config.js';
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
-import { Cleanups, LogCapture, tempDir } from '../helpers.js';
+import { Cleanups, eventually, LogCapture, tempDir } from '../helpers.js';
 import { freePort } from './child-process.js';
 import { MonitoringStack } from './monitoring-stack.js';
 import { COLLECTION, Traffic } from './traffic.js';
@@ -81,19 +81,6 @@ function labelSets(range: RangeBody): string[] {
     .filter((s) => s.values.some(([, v]) => v !== null))
     .map((s) => JSON.stringify(Object.entries(s.labels).sort()))
     .sort();
-}
-
-/** Polls `check` every 250 ms until it returns a value, or returns undefined after `timeoutMs`. */
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 beforeAll(async () => {

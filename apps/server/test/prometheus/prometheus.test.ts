@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { serverConfigSchema } from '../../src/config.js';
 import { createServer } from '../../src/server/create-server.js';
-import { Cleanups, LogCapture, tempDir } from '../helpers.js';
+import { Cleanups, eventually, LogCapture, tempDir } from '../helpers.js';
 import { MonitoringStack } from './monitoring-stack.js';
 import { MonitoringApi } from './prometheus-api.js';
 import type { InstantSample } from './prometheus-api.js';
@@ -35,19 +35,6 @@ const DRIVEN = ALERT_RULES.searchLatency;
 const LOWERED_WARNING = 0.0001;
 const RULES_FILE = 'grafana/alerts/needle-rules.yml';
 const ALERTMANAGER_FILE = 'grafana/alertmanager/alertmanager.example.yml';
-
-/** Polls `check` every 250 ms until it returns a value, or returns undefined after `timeoutMs`. */
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Whether a sample's value is a number a panel can draw (not NaN, not infinite). */
 const finite = (s: InstantSample) => Number.isFinite(Number(s.value[1]));
