@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Database } from '../src/index.js';
 import type { Collection } from '../src/index.js';
-import { bruteForce, clustered, recall } from './helpers/datasets.js';
+import { bruteForce, clustered } from './helpers/datasets.js';
 
 describe('calibrate', () => {
   let db: Database;
@@ -24,7 +24,7 @@ describe('calibrate', () => {
   });
 
   it('finds the smallest efSearch reaching the target recall and sets it', async () => {
-    const report = await col.calibrate({ targetRecall: 0.95, sampleSize: 100 });
+    const report = await col.calibrate({ targetRecall: 0.95, sampleSize: 200 });
     expect(report.reached).toBe(true);
     expect(report.previousEfSearch).toBe(4);
     expect(report.achievedRecall).toBeGreaterThanOrEqual(0.95);
@@ -39,17 +39,19 @@ describe('calibrate', () => {
     // The collection's initial efSearch (4) is below every rung tried, so it was not enough.
     expect(report.efSearch).toBeGreaterThan(4);
 
-    // Held-out queries at the calibrated default reach about the target too.
-    const queries = clustered(40, 48, 31, 64, 32);
-    let total = 0;
+    // Held-out queries at the calibrated default reach about the target too. Both samples
+    // are 200 queries: at 40 held-out queries, one query landing in a poorly linked cluster
+    // moves the mean by 0.025 (a weak build measured 0.8799 there); at 200, 40 builds ranged
+    // 0.92–0.98.
+    const queries = clustered(200, 48, 31, 64, 32);
+    let found = 0;
     for (const q of queries) {
       const { hits } = await col.search(q, 10);
-      total += recall(
-        hits.map((h) => h.id),
-        bruteForce('euclidean', items, q, 10).map((t) => t.id),
-      );
+      const truth = new Set(bruteForce('euclidean', items, q, 10).map((t) => t.id));
+      found += hits.filter((h) => truth.has(h.id)).length;
     }
-    expect(total / queries.length).toBeGreaterThanOrEqual(0.88);
+    // Counted in neighbours, so the bound is exact (summed fractions round below it).
+    expect(found).toBeGreaterThanOrEqual(0.88 * queries.length * 10);
   });
 
   it('says when the target cannot be reached within maxEfSearch', async () => {
