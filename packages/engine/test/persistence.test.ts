@@ -102,6 +102,39 @@ describe('a durable database', () => {
     await reopened.close();
   });
 
+  it('replays a key that came back after a restart with its new vector, not the saved one', async () => {
+    const path = fresh();
+    const db = await Database.open(path);
+    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    await docs.insertMany(records.slice(0, 10));
+    await db.checkpoint();
+    // doc-9 held the highest key; the saved index keeps its vector under that key.
+    await docs.delete('doc-9');
+    const firstCrash = snapshot(path);
+    await db.close();
+
+    // After the restart the next key follows the highest live one: doc-9's key comes back.
+    const restarted = await Database.open(firstCrash);
+    await restarted.collection('docs').insert({ id: 'late', vector: vectors[2000]! });
+    const secondCrash = snapshot(firstCrash);
+    await restarted.close();
+
+    const reopened = await Database.open(secondCrash);
+    expect(reopened.openReport.collections[0]).toMatchObject({ index: 'loaded', replayed: 2 });
+    const col = reopened.collection('docs');
+    expect(col.size).toBe(10);
+    expect((await col.search(vectors[2000]!, 1)).hits[0]).toMatchObject({
+      id: 'late',
+      distance: 0,
+    });
+    // No live vector equals the deleted one: its nearest hit is another record, farther off.
+    const nearDeleted = (await col.search(vectors[9]!, 10)).hits;
+    expect(nearDeleted.map((h) => h.id)).not.toContain('doc-9');
+    expect(nearDeleted[0]!.distance).toBeGreaterThan(0);
+    expect((await col.search(vectors[3]!, 1)).hits[0]).toMatchObject({ id: 'doc-3', distance: 0 });
+    await reopened.close();
+  });
+
   it('remembers the slots of deleted vectors across a restart, until compaction frees them', async () => {
     const path = fresh();
     const db = await Database.open(path);

@@ -134,14 +134,23 @@ export class Collection {
       core.index = options.saved.index;
       let replayed = 0;
       let removed = 0;
+      // Each key changed since the save, and whether one of its changes was a put.
+      const changed = new Map<number, boolean>();
       core.storage.changesSince(this.name, options.saved.seq, (change) => {
         replayed += 1;
-        const inIndex = core.index.has(change.key);
-        const live = core.state.ids[change.key] !== undefined;
-        if (live && !inIndex && readIndexedVector(core, change.key, row))
-          addToIndex(core, Uint32Array.of(change.key), [row]);
-        else if (!live && inIndex) removed += core.index.remove(Uint32Array.of(change.key));
+        changed.set(change.key, change.op === 'put' || changed.get(change.key) === true);
       });
+      for (const [key, put] of changed) {
+        const live = core.state.ids[key] !== undefined;
+        // A put since the save finds its key in the saved index only when the key was used
+        // before: keys are fresh within a process, but after a restart the next key follows
+        // the highest live one, so the key of a deleted record can come back. Its entry in
+        // the saved index then holds the deleted record's vector.
+        if (core.index.has(key) && (put || !live))
+          removed += core.index.remove(Uint32Array.of(key));
+        if (live && !core.index.has(key) && readIndexedVector(core, key, row))
+          addToIndex(core, Uint32Array.of(key), [row]);
+      }
       // The saved index keeps the slots of vectors deleted before it was saved.
       core.state.deletedSlots = (options.saved.deletedSlots ?? 0) + removed;
       return { replayed, rebuilt: 0 };
