@@ -181,6 +181,9 @@ export class Database {
       });
     }
     const resolved = resolveCollectionConfig(config, this.config.limits);
+    // An index file under a name with no collection is left from a drop that ended between
+    // its commit and the file's removal; it must never pass for the new collection's.
+    if (this.path !== ':memory:') removeIndexFile(this.path, name);
     await this.#storage.createCollection({ name, config: resolved, createdAt: Date.now() });
     return this.#instantiate(name, resolved);
   }
@@ -527,10 +530,12 @@ export class Database {
         this.#keyring,
       );
       if (found.status === 'loaded') {
-        const { replayed } = await collection.load({
+        const { replayed, rebuilt, reason } = await collection.load({
           saved: { index: found.index, seq: found.seq, deletedSlots: found.deletedSlots },
           onProgress,
         });
+        if (reason !== undefined)
+          return { name: collection.name, index: 'rebuilt', reason, replayed, rebuilt };
         if (replayed === 0) this.#savedVersion.set(collection.name, collection.changeVersion);
         return { name: collection.name, index: 'loaded', reason: null, replayed, rebuilt: 0 };
       }

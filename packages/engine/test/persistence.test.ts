@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { Database } from '../src/index.js';
+import { indexFilePath } from '../src/persistence/index-files.js';
 import { clustered } from './helpers/datasets.js';
 
 const root = mkdtempSync(join(tmpdir(), 'needle-persist-'));
@@ -133,6 +134,39 @@ describe('a durable database', () => {
     expect(nearDeleted[0]!.distance).toBeGreaterThan(0);
     expect((await col.search(vectors[3]!, 1)).hits[0]).toMatchObject({ id: 'doc-3', distance: 0 });
     await reopened.close();
+  });
+
+  it('never serves the index file of a dropped collection for a new one of that name', async () => {
+    const path = fresh();
+    const db = await Database.open(path);
+    const old = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    await old.insertMany(records.slice(0, 300));
+    await db.checkpoint();
+    const file = indexFilePath(path, 'docs');
+    const leftover = readFileSync(file);
+    await db.dropCollection('docs');
+    // As if the process had ended between the drop's commit and the file's removal.
+    writeFileSync(file, leftover);
+    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    await docs.insertMany(records.slice(300, 303));
+    const planted = snapshot(path);
+    // And a file the create could not have seen: the replay must notice it is not this one's.
+    mkdir(join(indexFilePath(planted, 'docs'), '..'));
+    writeFileSync(indexFilePath(planted, 'docs'), leftover);
+    const created = snapshot(path);
+    await db.close();
+
+    for (const [copy, reason] of [
+      [planted, /the saved index held 300 vectors, the database 3/],
+      [created, /no saved index/],
+    ] as const) {
+      const reopened = await Database.open(copy);
+      expect(reopened.openReport.collections[0]).toMatchObject({ index: 'rebuilt', rebuilt: 3 });
+      expect(reopened.openReport.collections[0]!.reason).toMatch(reason);
+      const hits = (await reopened.collection('docs').search(vectors[5]!, 10)).hits;
+      expect(hits.map((h) => h.id).sort()).toEqual(['doc-300', 'doc-301', 'doc-302']);
+      await reopened.close();
+    }
   });
 
   it('remembers the slots of deleted vectors across a restart, until compaction frees them', async () => {

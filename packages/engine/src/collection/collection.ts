@@ -111,14 +111,16 @@ export class Collection {
   /**
    * @internal Loads the stored records into memory, then brings the index up to date: a
    * saved index (covering changes up to `saved.seq`) gets the later changes replayed;
-   * without one, the index is rebuilt from the stored vectors, with progress.
+   * without one, the index is rebuilt from the stored vectors, with progress. A saved index
+   * that still disagrees with the stored vectors after the replay is rebuilt too, and
+   * `reason` says why.
    */
   async load(
     options: {
       saved?: { index: VectorIndex; seq: number; deletedSlots?: number };
       onProgress?: ProgressListener;
     } = {},
-  ): Promise<{ replayed: number; rebuilt: number }> {
+  ): Promise<{ replayed: number; rebuilt: number; reason?: string }> {
     const core = this.#core;
     // Everything stored now is loaded below, so the index will cover every change so far.
     this.#writer.appliedSeq = core.storage.lastSeq();
@@ -151,17 +153,35 @@ export class Collection {
         if (live && !core.index.has(key) && readIndexedVector(core, key, row))
           addToIndex(core, Uint32Array.of(key), [row]);
       }
-      // The saved index keeps the slots of vectors deleted before it was saved.
-      core.state.deletedSlots = (options.saved.deletedSlots ?? 0) + removed;
-      return { replayed, rebuilt: 0 };
+      if (core.index.size() === liveKeys.length) {
+        // The saved index keeps the slots of vectors deleted before it was saved.
+        core.state.deletedSlots = (options.saved.deletedSlots ?? 0) + removed;
+        return { replayed, rebuilt: 0 };
+      }
+      // Replayed, it still disagrees with the stored vectors (a file left over from an
+      // earlier collection of this name, say): the stored vectors are the truth.
+      const held = core.index.size();
+      core.index.close();
+      core.index = this.#newIndexLike();
+      await this.#rebuildFrom(liveKeys, options.onProgress);
+      return {
+        replayed,
+        rebuilt: liveKeys.length,
+        reason: `the saved index held ${held} vectors, the database ${liveKeys.length}`,
+      };
     }
+    await this.#rebuildFrom(liveKeys, options.onProgress);
+    return { replayed: 0, rebuilt: liveKeys.length };
+  }
+
+  async #rebuildFrom(liveKeys: number[], onProgress: ProgressListener | undefined): Promise<void> {
+    const core = this.#core;
     await rebuildIndex(
       core.index,
       Uint32Array.from(liveKeys),
       (key, out) => readIndexedVector(core, key, out),
-      options.onProgress,
+      onProgress,
     );
-    return { replayed: 0, rebuilt: liveKeys.length };
   }
 
   // ---- writes -------------------------------------------------------------------------
