@@ -217,3 +217,34 @@ describe('search: edges and validation', () => {
     await db.close();
   });
 });
+
+describe('search during a bulk insert', () => {
+  it('never returns a hit without a record while a delete waits behind the index work', async () => {
+    const db = await Database.open(':memory:');
+    const col = await db.createCollection('c', { dimensions: 32, distance: 'euclidean' });
+    const rows = clustered(10_000, 32, 5);
+    await col.insertMany(rows.slice(0, 1000).map((vector, i) => ({ id: `a-${i}`, vector })));
+    // The bulk insert's index work runs in slices; the delete's index removal queues behind
+    // it while the record is already gone from the collection.
+    const bulk = col.insertMany(rows.slice(1000).map((vector, i) => ({ id: `b-${i}`, vector })));
+    const deletion = col.delete('a-7');
+    let settled = false;
+    void Promise.allSettled([bulk, deletion]).then(() => {
+      settled = true;
+    });
+    const ids: (string | undefined)[] = [];
+    let searches = 0;
+    while (!settled) {
+      const { hits } = await col.search(rows[7]!, 5);
+      searches += 1;
+      expect(hits).toHaveLength(5);
+      ids.push(...hits.map((h) => h.id));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([bulk, deletion]);
+    expect(searches).toBeGreaterThan(1);
+    expect(ids).not.toContain(undefined);
+    expect((await col.search(rows[7]!, 5)).hits.map((h) => h.id)).not.toContain('a-7');
+    await db.close();
+  });
+});

@@ -2,8 +2,10 @@ import type { Metadata } from '../vectors/validate-record.js';
 
 /**
  * The in-memory working set of a collection, derived from storage: which id lives under
- * which integer key, its parsed metadata and expiry. Keys are never reused, so a key in a
- * search result always names the record that was indexed under it.
+ * which integer key, its parsed metadata and expiry. Keys are never reused within a process,
+ * so a key in a search result names the record that was indexed under it. After a restart the
+ * next key follows the highest live one; the replay of a saved index handles a key that comes
+ * back (see `Collection.load`).
  */
 export class CollectionState {
   /** Id by key; `undefined` for deleted keys. */

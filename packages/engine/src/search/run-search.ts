@@ -188,7 +188,8 @@ async function plannedSearch(
 }
 
 /**
- * The hot path: no filter, cursor, expiry or trace, so nothing to plan or check.
+ * The hot path: no filter, cursor, expiry or trace, so nothing to plan; a deleted key the
+ * index still holds sends the search down the planned path, which checks every match.
  *
  * Every live vector is a candidate, so whether more results follow k found ones is known
  * from the collection's size, without fetching one more. One more is fetched anyway when
@@ -213,13 +214,18 @@ function plainResult(
   matches: IndexMatches,
   /** True when exactly k were asked for although more vectors exist. */
   moreBeyondK: boolean,
-): SearchResult {
+): SearchResult | Promise<SearchResult> {
   const n = matches.keys.length;
   const keys = new Array<number>(n);
   const distances = new Array<number>(n);
   const distance = ctx.config.distance;
+  const ids = ctx.state.ids;
   for (let i = 0; i < n; i++) {
-    keys[i] = matches.keys[i]!;
+    const key = matches.keys[i]!;
+    // Deleted while this search waited for its batch, its index removal queued behind
+    // earlier index work: the planned path checks every match against the state.
+    if (ids[key] === undefined) return plannedSearch(ctx, req);
+    keys[i] = key;
     distances[i] = toPublicDistance(distance, matches.distances[i]!);
   }
   orderTies(ctx.state.ids, keys, distances);

@@ -53,14 +53,15 @@ export class SearchBatcher {
   }
 
   /**
-   * Like {@link search}, resolving with `finish(matches)` instead (a throw rejects): one
-   * promise per query where `search(…).then(finish)` would make two.
+   * Like {@link search}, resolving with `finish(matches)` instead (a throw rejects; a
+   * returned promise is followed): one promise per query where `search(…).then(finish)`
+   * would make two.
    */
   searchThen<T>(
     query: Float32Array,
     count: number,
     ef: number,
-    finish: (matches: IndexMatches) => T,
+    finish: (matches: IndexMatches) => T | PromiseLike<T>,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
