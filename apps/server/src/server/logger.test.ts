@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,6 +91,16 @@ describe('server logger', () => {
       .trim()
       .split('\n');
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'line', i: 150 });
+  });
+
+  it('refuses a log file it cannot write, naming it, instead of losing every line', async () => {
+    // A directory cannot be made under a plain file, whoever runs the test.
+    const blocker = join(dir.path, 'not-a-directory');
+    writeFileSync(blocker, '');
+    const file = join(blocker, 'logs', 'needle.log');
+    await expect(createServerLogger(logConfig({ file }))).rejects.toThrow(
+      `cannot write the log file ${file}: ENOTDIR`,
+    );
   });
 });
 

@@ -103,6 +103,22 @@ export async function createServerLogger(
     limit: { count: log.keepFiles },
     mkdir: true,
   });
+  // The file opens in the background (after this tick: its open is an I/O callback); a
+  // path that cannot be written would otherwise lose every line without a word. Starting
+  // waits for it, and fails naming the path.
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: Error): void =>
+      reject(new Error(`cannot write the log file ${log.file}: ${err.message}`, { cause: err }));
+    file.once('error', failed);
+    file.once('ready', () => {
+      file.off('error', failed);
+      resolve();
+    });
+  });
+  // A later failure (a full disk) must not end the server: it is said on standard error.
+  file.on('error', (err: Error) => {
+    process.stderr.write(`needle: writing the log file ${log.file} failed: ${err.message}\n`);
+  });
   return {
     logger: pino(options, file),
     close: () =>
