@@ -169,6 +169,30 @@ describe('a durable database', () => {
     }
   });
 
+  it('rebuilds rather than trust a saved index newer than the database beside it', async () => {
+    const path = fresh();
+    const db = await Database.open(path);
+    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    await docs.insertMany(records.slice(0, 100));
+    await db.checkpoint();
+    const older = snapshot(path);
+    // The same count of vectors, but doc-1 has moved to another key and another vector.
+    await docs.upsert({ id: 'doc-1', vector: vectors[2000]! });
+    await db.close();
+    // The older database file with the newer index beside it, as a hand-made restore may leave.
+    copyFileSync(indexFilePath(path, 'docs'), indexFilePath(older, 'docs'));
+
+    const reopened = await Database.open(older);
+    expect(reopened.openReport.collections[0]).toMatchObject({ index: 'rebuilt', rebuilt: 100 });
+    expect(reopened.openReport.collections[0]!.reason).toMatch(
+      /the saved index covers changes up to \d+, the database up to \d+/,
+    );
+    const col = reopened.collection('docs');
+    expect((await col.search(vectors[1]!, 1)).hits[0]).toMatchObject({ id: 'doc-1', distance: 0 });
+    expect((await col.search(vectors[2000]!, 1)).hits[0]!.distance).toBeGreaterThan(0);
+    await reopened.close();
+  });
+
   it('remembers the slots of deleted vectors across a restart, until compaction frees them', async () => {
     const path = fresh();
     const db = await Database.open(path);

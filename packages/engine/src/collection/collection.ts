@@ -130,48 +130,61 @@ export class Collection {
       core.state.put(r.key, r.id, parseMetadata(r.metadata), r.expiresAt, r.metadata?.length ?? 0);
       liveKeys.push(r.key);
     });
-    const row = new Float32Array(core.config.dimensions);
     if (options.saved) {
       core.index.close();
       core.index = options.saved.index;
+      const lastSeq = core.storage.lastSeq();
       let replayed = 0;
-      let removed = 0;
-      // Each key changed since the save, and whether one of its changes was a put.
-      const changed = new Map<number, boolean>();
-      core.storage.changesSince(this.name, options.saved.seq, (change) => {
-        replayed += 1;
-        changed.set(change.key, change.op === 'put' || changed.get(change.key) === true);
-      });
-      for (const [key, put] of changed) {
-        const live = core.state.ids[key] !== undefined;
-        // A put since the save finds its key in the saved index only when the key was used
-        // before: keys are fresh within a process, but after a restart the next key follows
-        // the highest live one, so the key of a deleted record can come back. Its entry in
-        // the saved index then holds the deleted record's vector.
-        if (core.index.has(key) && (put || !live))
-          removed += core.index.remove(Uint32Array.of(key));
-        if (live && !core.index.has(key) && readIndexedVector(core, key, row))
-          addToIndex(core, Uint32Array.of(key), [row]);
+      let reason: string;
+      if (options.saved.seq > lastSeq) {
+        // Saved after changes this database does not have (a database file put back without
+        // its indexes): it is the index of another state of the collection.
+        reason = `the saved index covers changes up to ${options.saved.seq}, the database up to ${lastSeq}`;
+      } else {
+        const replay = this.#replay(options.saved.seq);
+        replayed = replay.replayed;
+        if (core.index.size() === liveKeys.length) {
+          // The saved index keeps the slots of vectors deleted before it was saved.
+          core.state.deletedSlots = (options.saved.deletedSlots ?? 0) + replay.removed;
+          return { replayed, rebuilt: 0 };
+        }
+        // Replayed, it still disagrees with the stored vectors (a file left over from an
+        // earlier collection of this name, say).
+        reason = `the saved index held ${core.index.size()} vectors, the database ${liveKeys.length}`;
       }
-      if (core.index.size() === liveKeys.length) {
-        // The saved index keeps the slots of vectors deleted before it was saved.
-        core.state.deletedSlots = (options.saved.deletedSlots ?? 0) + removed;
-        return { replayed, rebuilt: 0 };
-      }
-      // Replayed, it still disagrees with the stored vectors (a file left over from an
-      // earlier collection of this name, say): the stored vectors are the truth.
-      const held = core.index.size();
+      // The stored vectors are the truth.
       core.index.close();
       core.index = this.#newIndexLike();
       await this.#rebuildFrom(liveKeys, options.onProgress);
-      return {
-        replayed,
-        rebuilt: liveKeys.length,
-        reason: `the saved index held ${held} vectors, the database ${liveKeys.length}`,
-      };
+      return { replayed, rebuilt: liveKeys.length, reason };
     }
     await this.#rebuildFrom(liveKeys, options.onProgress);
     return { replayed: 0, rebuilt: liveKeys.length };
+  }
+
+  /** Brings a loaded saved index up to date with the changes after `seq`. */
+  #replay(seq: number): { replayed: number; removed: number } {
+    const core = this.#core;
+    const row = new Float32Array(core.config.dimensions);
+    let replayed = 0;
+    let removed = 0;
+    // Each key changed since the save, and whether one of its changes was a put.
+    const changed = new Map<number, boolean>();
+    core.storage.changesSince(this.name, seq, (change) => {
+      replayed += 1;
+      changed.set(change.key, change.op === 'put' || changed.get(change.key) === true);
+    });
+    for (const [key, put] of changed) {
+      const live = core.state.ids[key] !== undefined;
+      // A put since the save finds its key in the saved index only when the key was used
+      // before: keys are fresh within a process, but after a restart the next key follows
+      // the highest live one, so the key of a deleted record can come back. Its entry in
+      // the saved index then holds the deleted record's vector.
+      if (core.index.has(key) && (put || !live)) removed += core.index.remove(Uint32Array.of(key));
+      if (live && !core.index.has(key) && readIndexedVector(core, key, row))
+        addToIndex(core, Uint32Array.of(key), [row]);
+    }
+    return { replayed, removed };
   }
 
   async #rebuildFrom(liveKeys: number[], onProgress: ProgressListener | undefined): Promise<void> {
