@@ -134,6 +134,33 @@ describe('search over HTTP', () => {
     expect(s.metrics.cache.slice(lookups).map((c) => c.hit)).toEqual([false, true, false, false]);
   });
 
+  it('never serves from the cache an answer computed while a bulk insert was being indexed', async () => {
+    await s.call('POST', '/v1/collections', {
+      name: 'bulk',
+      dimensions: 32,
+      distance: 'euclidean',
+    });
+    const row = (i: number) => Array.from({ length: 32 }, (_, d) => Math.sin(i * 0.37 + d * 1.3));
+    const vectors = Array.from({ length: 9000 }, (_, i) => ({ id: `b${i}`, vector: row(i) }));
+    // Indexed last: searches while the batch is being indexed do not find it yet.
+    const body = { vector: row(8999), k: 3 };
+    const insert = s.call('POST', '/v1/collections/bulk/vectors/batch', { vectors });
+    let inserted = false;
+    void insert.finally(() => {
+      inserted = true;
+    });
+    let during = 0;
+    while (!inserted) {
+      const answer = await s.call('POST', '/v1/collections/bulk/search', body);
+      expect(answer.status).toBe(200);
+      during += 1;
+    }
+    expect((await insert).status).toBe(200);
+    expect(during).toBeGreaterThan(0);
+    const after = await s.call('POST', '/v1/collections/bulk/search', body);
+    expect(after.body.results[0]).toMatchObject({ id: 'b8999', distance: 0 });
+  });
+
   it('answers batch, radius, query, count and recommend', async () => {
     const queries = [vectorOf(1), vectorOf(2), vectorOf(3)];
     const batch = await s.call('POST', '/v1/collections/docs/search/batch', {

@@ -175,6 +175,9 @@ export class CollectionWriter {
         }
       } finally {
         this.#indexPending -= 1;
+        // What a search can find changed again: answers cached while the index was behind
+        // the state must not outlive this.
+        this.#core.state.version += 1;
       }
     };
     const done = this.#indexTail.then(run);

@@ -352,7 +352,11 @@ export class Collection {
     }
   }
 
-  /** @internal Changes with every write applied (for checkpoints to skip unchanged collections). */
+  /**
+   * @internal Changes with every write applied, and again when the index has caught up with
+   * a write it took in slices: equal versions mean searches see the same records (for
+   * checkpoints to skip unchanged collections, and for caches of answers).
+   */
   get changeVersion(): number {
     return this.#core.state.version;
   }
