@@ -58,7 +58,8 @@ class RecallWindow {
  *
  * Searches paged with `search_after` or post-filtered are not sampled (their answer is not a
  * top-k of the filter). A sample whose collection was written to between the search and the
- * exact run is dropped (`changed`): the two answers are of different data. The query vector is
+ * exact run, or whose index is still catching up with a write, is dropped (`changed`): the two
+ * answers are of different data. The query vector is
  * held in memory until its job runs, never logged.
  */
 export class RecallMonitor {
@@ -115,7 +116,9 @@ export class RecallMonitor {
 
   async #measure(search: ObservedSearch): Promise<void> {
     const { collection, request, name } = search;
-    if (collection.changeVersion !== search.changeVersion) {
+    // While the index catches up with a write, the search saw fewer vectors than an exact
+    // run would: the two answers are of different data even at the same version.
+    if (collection.changeVersion !== search.changeVersion || !collection.indexIdle) {
       this.#events.dropped(name, 'changed');
       return;
     }
