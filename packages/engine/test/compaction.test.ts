@@ -90,4 +90,30 @@ describe('compaction', () => {
     expect(near3.hits.map((h) => h.id)).not.toContain('v3');
     expect(col.stats().count).toBe(2000);
   });
+
+  it('starts while a bulk insert is still being indexed, and both finish with every vector', async () => {
+    const more = clustered(9000, 16, 3, 16, 99).map((vector, i) => ({ id: `b${i}`, vector }));
+    const bulk = col.insertMany(more);
+    // The batch is in the collection at once; its vectors reach the index in slices, small
+    // ones while searches run, so the compaction's own build can finish first.
+    while (col.size < 11_000) await new Promise((resolve) => setImmediate(resolve));
+    let searching = true;
+    const searches = (async () => {
+      while (searching) {
+        await col.search(items[1]!.vector, 5);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const compaction = col.compact();
+    const settled = await Promise.allSettled([bulk, compaction]);
+    searching = false;
+    await searches;
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(col.stats()).toMatchObject({ count: 11_000, deletedCount: 0 });
+    for (const i of [0, 4500, 8999]) {
+      const { hits } = await col.search(more[i]!.vector, 1);
+      expect(hits[0]).toMatchObject({ id: `b${i}` });
+      expect(hits[0]!.distance).toBeCloseTo(0, 5);
+    }
+  });
 });

@@ -148,6 +148,7 @@ export class CollectionWriter {
       return undefined;
     }
     this.#indexPending += 1;
+    const queuedOn = this.#core.index;
     const run = async (): Promise<void> => {
       try {
         this.#indexRemove(removed);
@@ -159,7 +160,7 @@ export class CollectionWriter {
           const slice = readers ? this.#readerSlice() : BULK_SLICE;
           const end = Math.min(at + slice, addedKeys.length);
           const t0 = performance.now();
-          this.#indexAdd(addedKeys, addedVectors, at, end);
+          this.#indexAdd(addedKeys, addedVectors, at, end, this.#core.index !== queuedOn);
           // Only reader-sized slices (added on this thread) teach the estimate; bulk slices
           // run on several threads and would make it look cheaper than it is here.
           if (slice <= SLICE) {
@@ -196,13 +197,26 @@ export class CollectionWriter {
     this.#core.compactionLog?.removed.push(...keys);
   }
 
-  #indexAdd(keys: number[], vectors: Float32Array[], from: number, to: number): void {
+  /**
+   * Adds keys `from..to` that are still live. After `swapped` (a compaction put in an index
+   * built from the stored vectors since the write was queued), keys that index already holds
+   * are skipped too.
+   */
+  #indexAdd(
+    keys: number[],
+    vectors: Float32Array[],
+    from: number,
+    to: number,
+    swapped = false,
+  ): void {
     if (to <= from) return;
     // Keys deleted meanwhile (by a later write already applied to the state) are skipped.
     const live: number[] = [];
     const rows: Float32Array[] = [];
+    const index = this.#core.index;
     for (let i = from; i < to; i++) {
       if (this.#core.state.ids[keys[i]!] === undefined) continue;
+      if (swapped && index.has(keys[i]!)) continue;
       live.push(keys[i]!);
       rows.push(vectors[i]!);
     }
