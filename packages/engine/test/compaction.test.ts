@@ -91,6 +91,16 @@ describe('compaction', () => {
     expect(col.stats().count).toBe(2000);
   });
 
+  it('says CLOSED when its collection is closed while the new index is built', async () => {
+    const compaction = col.compact({
+      onProgress: (p) => {
+        if (p.phase === 'rebuild' && p.total > 0 && p.done === p.total) col.close();
+      },
+    });
+    await expect(compaction).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(col.search(items[1]!.vector, 1)).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
   it('starts while a bulk insert is still being indexed, and both finish with every vector', async () => {
     const more = clustered(9000, 16, 3, 16, 99).map((vector, i) => ({ id: `b${i}`, vector }));
     const bulk = col.insertMany(more);

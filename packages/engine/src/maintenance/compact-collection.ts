@@ -1,6 +1,7 @@
 import type { VectorIndex } from '../ann/vector-index.js';
 import type { CollectionCore } from '../collection/collection-core.js';
 import { readIndexedVector } from '../collection/collection-core.js';
+import { closedError } from '../collection/collection-writer.js';
 import { rebuildIndex } from './rebuild-index.js';
 import type { ProgressListener } from './rebuild-index.js';
 
@@ -44,6 +45,8 @@ export async function compactCollection(
       (key, out) => readIndexedVector(core, key, out),
       onProgress,
     );
+    // Dropped or closed while it was built: the new index goes with the old one.
+    if (core.closed) throw closedError(core.name);
     const log = core.compactionLog;
     const row = new Float32Array(core.config.dimensions);
     for (const key of log.added) {
