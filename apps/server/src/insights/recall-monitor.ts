@@ -59,8 +59,8 @@ class RecallWindow {
  * Searches paged with `search_after` or post-filtered are not sampled (their answer is not a
  * top-k of the filter). A sample whose collection was written to between the search and the
  * exact run, or whose index is still catching up with a write, is dropped (`changed`): the two
- * answers are of different data. The query vector is
- * held in memory until its job runs, never logged.
+ * answers are of different data. The query vector is held in memory until its job runs, never
+ * logged.
  */
 export class RecallMonitor {
   readonly #settings: RecallSettings;
