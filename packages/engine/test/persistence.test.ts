@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { Database } from '../src/index.js';
+import type { Collection } from '../src/index.js';
 import { indexFilePath } from '../src/persistence/index-files.js';
 import { clustered } from './helpers/datasets.js';
 
@@ -30,6 +31,14 @@ const records = vectors.map((vector, i) => ({
   vector,
   metadata: { i, title: `title number ${i}` },
 }));
+
+/** A fresh durable database with an empty collection `docs` (16-d, euclidean). */
+async function freshDocs(): Promise<{ path: string; db: Database; docs: Collection }> {
+  const path = fresh();
+  const db = await Database.open(path);
+  const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+  return { path, db, docs };
+}
 
 /** Copies a database's files as a crash would leave them (the process is still running). */
 function snapshot(path: string): string {
@@ -82,9 +91,7 @@ describe('a durable database', () => {
   });
 
   it('replays changes made after the last checkpoint onto the saved index', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     await docs.insertMany(records.slice(0, 1000));
     await db.checkpoint();
     await docs.insertMany(records.slice(1000, 1100));
@@ -104,9 +111,7 @@ describe('a durable database', () => {
   });
 
   it('replays a key that came back after a restart with its new vector, not the saved one', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     await docs.insertMany(records.slice(0, 10));
     await db.checkpoint();
     // doc-9 held the highest key; the saved index keeps its vector under that key.
@@ -137,9 +142,7 @@ describe('a durable database', () => {
   });
 
   it('never serves the index file of a dropped collection for a new one of that name', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const old = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs: old } = await freshDocs();
     await old.insertMany(records.slice(0, 300));
     await db.checkpoint();
     const file = indexFilePath(path, 'docs');
@@ -170,9 +173,7 @@ describe('a durable database', () => {
   });
 
   it('rebuilds rather than trust a saved index newer than the database beside it', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     await docs.insertMany(records.slice(0, 100));
     await db.checkpoint();
     const older = snapshot(path);
@@ -194,9 +195,7 @@ describe('a durable database', () => {
   });
 
   it('remembers the slots of deleted vectors across a restart, until compaction frees them', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     await docs.insertMany(records.slice(0, 500));
     await docs.deleteMany(records.slice(0, 150).map((r) => r.id));
     await db.close();
@@ -222,9 +221,7 @@ describe('a durable database', () => {
   });
 
   it('rebuilds a damaged saved index from the vectors, says so, and loses nothing', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     await docs.insertMany(records.slice(0, 1500));
     await db.close();
     const indexDir = `${path}-index`;
@@ -252,9 +249,7 @@ describe('a durable database', () => {
   });
 
   it('survives a truncated WAL: what was checkpointed is intact and the index agrees with the store', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     await docs.insertMany(records.slice(0, 1000));
     await db.checkpoint();
     for (let i = 1000; i < 1200; i += 10) await docs.insertMany(records.slice(i, i + 10));
@@ -351,9 +346,7 @@ function filesUnder(dir: string): string[] {
 
 describe('compaction of a durable database', () => {
   it('rebuilds the index and vacuums the file, giving the space of deleted vectors back', async () => {
-    const path = fresh();
-    const db = await Database.open(path);
-    const docs = await db.createCollection('docs', { dimensions: 16, distance: 'euclidean' });
+    const { path, db, docs } = await freshDocs();
     const padded = records.map((r) => ({
       ...r,
       metadata: { ...r.metadata, pad: 'x'.repeat(2000) },
