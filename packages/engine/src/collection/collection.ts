@@ -123,7 +123,8 @@ export class Collection {
   ): Promise<{ replayed: number; rebuilt: number; reason?: string }> {
     const core = this.#core;
     // Everything stored now is loaded below, so the index will cover every change so far.
-    this.#writer.appliedSeq = core.storage.lastSeq();
+    const lastSeq = core.storage.lastSeq();
+    this.#writer.appliedSeq = lastSeq;
     const liveKeys: number[] = [];
     // The working set holds ids and metadata only; vectors are read where needed (replay, rebuild).
     core.storage.scanEntries(this.name, (r) => {
@@ -133,7 +134,6 @@ export class Collection {
     if (options.saved) {
       core.index.close();
       core.index = options.saved.index;
-      const lastSeq = core.storage.lastSeq();
       let replayed = 0;
       let reason: string;
       if (options.saved.seq > lastSeq) {
